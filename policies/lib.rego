@@ -1,0 +1,31 @@
+# Helpers shared by the built-in policies.
+package wasmgate.builtin.lib
+
+import rego.v1
+
+# The core modules of an artifact: the module itself, or the modules nested in a component.
+core_modules(a) := [a] if a.kind == "module"
+
+core_modules(a) := [m.facts | some m in a.component.modules] if a.kind == "component"
+
+# Component imports and exports; empty for core modules.
+component_imports(a) := object.get(a, ["component", "imports"], [])
+
+component_exports(a) := object.get(a, ["component", "exports"], [])
+
+# A core import matches `module`, `module.name` or a glob over either (`env.*`).
+import_matches(pattern, imp) if glob.match(pattern, null, imp.module)
+
+import_matches(pattern, imp) if glob.match(pattern, null, concat(".", [imp.module, imp.name]))
+
+# A component import matches its full name (`wasi:cli/environment@0.2.0`) or its
+# interface without version (`wasi:cli/environment`), exactly or by glob.
+item_matches(pattern, item) if glob.match(pattern, null, item.name)
+
+item_matches(pattern, item) if {
+	item.interface != null
+	glob.match(pattern, null, item.interface)
+}
+
+# Human-readable byte counts for messages.
+bytes(n) := sprintf("%d bytes", [n])

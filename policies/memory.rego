@@ -1,0 +1,66 @@
+# memory-unbounded, memory-too-large, memory-shared: linear memory limits.
+package wasmgate.builtin.memory
+
+import data.wasmgate.builtin.lib
+import rego.v1
+
+cfg := data.wasmgate_config.memory
+
+warn contains finding if {
+	some a in input.artifacts
+	some m in lib.core_modules(a)
+	some mem in m.memories
+	mem.maximum_pages == null
+	finding := {
+		"code": "memory-unbounded",
+		"artifact": a.path,
+		"msg": sprintf("%s memory %d has no maximum (initial %d pages, %d bytes)", [origin(mem), mem.index, mem.initial_pages, mem.initial_bytes]),
+		"details": {"memory": mem.index},
+	}
+}
+
+deny contains finding if {
+	cfg.max_bytes != null
+	some a in input.artifacts
+	some m in lib.core_modules(a)
+	some mem in m.memories
+	mem.maximum_bytes != null
+	mem.maximum_bytes > cfg.max_bytes
+	finding := too_large(a, mem, sprintf("may grow to %d bytes", [mem.maximum_bytes]))
+}
+
+deny contains finding if {
+	cfg.max_bytes != null
+	some a in input.artifacts
+	some m in lib.core_modules(a)
+	some mem in m.memories
+	mem.maximum_bytes == null
+	finding := too_large(a, mem, "has no maximum, so it may grow without bound")
+}
+
+deny contains finding if {
+	cfg.allow_shared == false
+	some a in input.artifacts
+	some m in lib.core_modules(a)
+	some mem in m.memories
+	mem.shared
+	finding := {
+		"code": "memory-shared",
+		"artifact": a.path,
+		"msg": sprintf("%s memory %d is shared (threads), and memory.allow_shared is false", [origin(mem), mem.index]),
+		"config_key": "memory.allow_shared",
+		"details": {"memory": mem.index},
+	}
+}
+
+too_large(a, mem, how) := {
+	"code": "memory-too-large",
+	"artifact": a.path,
+	"msg": sprintf("%s memory %d %s, more than memory.max_bytes (%d bytes)", [origin(mem), mem.index, how, cfg.max_bytes]),
+	"config_key": "memory.max_bytes",
+	"details": {"memory": mem.index, "maximum_bytes": mem.maximum_bytes, "limit": cfg.max_bytes},
+}
+
+origin(mem) := "imported" if mem.imported
+
+else := "defined"

@@ -1,0 +1,477 @@
+//! `wasmgate.toml`: finding it, reading it strictly, and pointing back into it.
+//!
+//! Unknown keys and wrong types are errors with a span. The parsed config keeps its source
+//! text so that findings and errors can label the exact line that set a value.
+
+mod bytesize;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use serde::Deserialize;
+use thiserror::Error;
+
+pub use bytesize::ByteSize;
+
+/// The file name wasmgate looks for, walking up from the working directory.
+pub const FILE_NAME: &str = "wasmgate.toml";
+
+/// The whole configuration. Every key is optional; an empty file means the built-in defaults.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Which files are artifacts when no PATHS are given.
+    pub artifacts: ArtifactsConfig,
+    /// How compressed sizes are measured.
+    pub compression: CompressionConfig,
+    /// Where user policies come from and how they run.
+    pub policy: PolicyConfig,
+    /// Severity overrides by finding code: `deny`, `warn` or `allow` (drop).
+    pub rules: BTreeMap<String, Level>,
+    /// Size budgets, matched to artifacts by glob.
+    pub budgets: Vec<Budget>,
+    /// Import allow and deny lists.
+    pub imports: ImportsConfig,
+    /// WASI gating.
+    pub wasi: WasiConfig,
+    /// Linear memory limits.
+    pub memory: MemoryConfig,
+    /// Proposal allow list.
+    pub proposals: ProposalsConfig,
+    /// Custom section rules.
+    pub custom_sections: CustomSectionsConfig,
+    /// Export limits.
+    pub exports: ExportsConfig,
+}
+
+/// `[artifacts]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ArtifactsConfig {
+    /// Globs relative to the root; replaces the default search when set.
+    pub include: Vec<String>,
+    /// Globs relative to the root that are never artifacts.
+    pub exclude: Vec<String>,
+    /// Files larger than this are not read (exit 2).
+    pub max_size: ByteSize,
+}
+
+impl Default for ArtifactsConfig {
+    fn default() -> Self {
+        ArtifactsConfig {
+            include: Vec::new(),
+            exclude: Vec::new(),
+            max_size: ByteSize(512 * 1024 * 1024),
+        }
+    }
+}
+
+/// `[compression]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CompressionConfig {
+    /// gzip level, 0–9.
+    pub gzip_level: u32,
+    /// brotli quality, 0–11.
+    pub brotli_quality: u32,
+    /// brotli window in log2 bytes, 10–24.
+    pub brotli_window: u32,
+    /// Size cache directory, relative to the root.
+    pub cache_dir: Option<String>,
+    /// Use matching `.gz`/`.br` siblings of an artifact.
+    pub use_siblings: bool,
+}
+
+impl Default for CompressionConfig {
+    fn default() -> Self {
+        CompressionConfig {
+            gzip_level: 9,
+            brotli_quality: 11,
+            brotli_window: 22,
+            cache_dir: None,
+            use_siblings: true,
+        }
+    }
+}
+
+/// `[policy]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PolicyConfig {
+    /// Files or directories of user policies, relative to the root.
+    pub paths: Vec<String>,
+    /// Packages whose rules are evaluated.
+    pub namespaces: Vec<String>,
+    /// Evaluate every package of the user policies.
+    pub all_namespaces: bool,
+    /// Parse user policies as Rego v0.
+    pub rego_v0: bool,
+    /// Evaluation time limit in milliseconds.
+    pub timeout_ms: u64,
+    /// Run the built-in policy library.
+    pub builtin: bool,
+    /// Merged into `data` for user policies.
+    pub data: toml::Table,
+}
+
+impl Default for PolicyConfig {
+    fn default() -> Self {
+        PolicyConfig {
+            paths: vec!["policies".to_string()],
+            namespaces: vec!["wasmgate".to_string()],
+            all_namespaces: false,
+            rego_v0: false,
+            timeout_ms: 10_000,
+            builtin: true,
+            data: toml::Table::new(),
+        }
+    }
+}
+
+/// A severity override.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Fail the gate.
+    Deny,
+    /// Report, do not fail.
+    Warn,
+    /// Drop the finding.
+    Allow,
+}
+
+/// One `[[budgets]]` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Budget {
+    /// Glob over artifact paths (relative to the root); default `**`.
+    #[serde(default = "match_all")]
+    pub artifacts: String,
+    /// Maximum raw size.
+    pub raw: Option<ByteSize>,
+    /// Maximum gzip size.
+    pub gzip: Option<ByteSize>,
+    /// Maximum brotli size.
+    pub brotli: Option<ByteSize>,
+}
+
+fn match_all() -> String {
+    "**".to_string()
+}
+
+/// `[imports]`
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImportsConfig {
+    /// When set, only imports matching one of these patterns are allowed.
+    pub allow: Option<Vec<String>>,
+    /// Imports matching any of these patterns are denied.
+    pub deny: Vec<String>,
+}
+
+/// `[wasi]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WasiConfig {
+    /// Allow WASI preview 1 (`wasi_snapshot_preview1`, `wasi_unstable`) imports.
+    pub preview1: bool,
+    /// When set, only `wasi:*` interfaces matching these patterns are allowed.
+    pub allow: Option<Vec<String>>,
+    /// `wasi:*` interfaces matching these patterns are denied.
+    pub deny: Vec<String>,
+}
+
+impl Default for WasiConfig {
+    fn default() -> Self {
+        WasiConfig {
+            preview1: true,
+            allow: None,
+            deny: Vec::new(),
+        }
+    }
+}
+
+/// `[memory]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MemoryConfig {
+    /// Largest memory a module may declare (maximum, or initial when unbounded).
+    pub max_bytes: Option<ByteSize>,
+    /// Allow shared memories.
+    pub allow_shared: bool,
+}
+
+impl Default for MemoryConfig {
+    fn default() -> Self {
+        MemoryConfig {
+            max_bytes: None,
+            allow_shared: true,
+        }
+    }
+}
+
+/// `[proposals]`
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ProposalsConfig {
+    /// When set, only these proposals may be used.
+    pub allow: Option<Vec<String>>,
+}
+
+/// `[custom_sections]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CustomSectionsConfig {
+    /// Patterns of debug sections that warn in release artifacts.
+    pub debug: Vec<String>,
+    /// Patterns of custom sections that are denied.
+    pub deny: Vec<String>,
+    /// Custom sections every artifact must carry.
+    pub require: Vec<String>,
+}
+
+impl Default for CustomSectionsConfig {
+    fn default() -> Self {
+        CustomSectionsConfig {
+            debug: [".debug_*", "name", "sourceMappingURL", "external_debug_info"]
+                .map(String::from)
+                .to_vec(),
+            deny: Vec::new(),
+            require: Vec::new(),
+        }
+    }
+}
+
+/// `[exports]`
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExportsConfig {
+    /// Most exports an artifact may have.
+    pub max: Option<u32>,
+}
+
+/// A config and where it came from.
+#[derive(Debug, Clone, Default)]
+pub struct LoadedConfig {
+    /// The parsed configuration.
+    pub config: Config,
+    /// The file it was read from; None when the defaults are in use.
+    pub path: Option<PathBuf>,
+    /// The file's text, for labelling spans.
+    pub source: String,
+}
+
+impl LoadedConfig {
+    /// The byte span of a key path such as `budgets[0].gzip` or `memory.max_bytes`.
+    pub fn span_of(&self, key_path: &str) -> Option<Range<usize>> {
+        self.path.as_ref()?;
+        let table = toml::de::DeTable::parse(&self.source).ok()?;
+        let mut current: Option<Range<usize>> = Some(table.span());
+        let mut value: Option<&toml::de::DeValue<'_>> = None;
+        let mut root = Some(table.get_ref());
+        for segment in key_path.split('.') {
+            let (key, index) = split_index(segment);
+            let entry = match (root.take(), value.take()) {
+                (Some(table), _) => lookup(table, key),
+                (None, Some(toml::de::DeValue::Table(table))) => lookup(table, key),
+                _ => None,
+            }?;
+            let (mut span, mut next) = (entry.span(), entry.get_ref());
+            if let Some(index) = index {
+                let toml::de::DeValue::Array(items) = next else {
+                    return None;
+                };
+                let item = items.get(index)?;
+                (span, next) = (item.span(), item.get_ref());
+            }
+            current = Some(span);
+            value = Some(next);
+        }
+        current
+    }
+
+    /// A miette source for labels into this config.
+    pub fn named_source(&self) -> Option<NamedSource<String>> {
+        let path = self.path.as_ref()?;
+        Some(NamedSource::new(display_name(path), self.source.clone()))
+    }
+}
+
+fn lookup<'a, 'i>(
+    table: &'a toml::de::DeTable<'i>,
+    key: &str,
+) -> Option<&'a toml::Spanned<toml::de::DeValue<'i>>> {
+    table
+        .iter()
+        .find(|(name, _)| name.get_ref().as_ref() == key)
+        .map(|(_, value)| value)
+}
+
+fn split_index(segment: &str) -> (&str, Option<usize>) {
+    match segment.split_once('[') {
+        Some((key, rest)) => (key, rest.trim_end_matches(']').parse().ok()),
+        None => (segment, None),
+    }
+}
+
+fn display_name(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// A config that cannot be used.
+#[derive(Debug, Error, Diagnostic)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read config file {path}: {source}")]
+    #[diagnostic(
+        code(wasmgate::config::read),
+        help("check the path given to --config and its permissions")
+    )]
+    Read {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML, has an unknown key or a wrong type.
+    #[error("invalid config {path}: {message}")]
+    #[diagnostic(
+        code(wasmgate::config::invalid),
+        help("see docs/config.md for every key wasmgate.toml accepts")
+    )]
+    Invalid {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        message: String,
+        /// The file's text.
+        #[source_code]
+        src: NamedSource<String>,
+        /// Where.
+        #[label("here")]
+        span: Option<SourceSpan>,
+    },
+}
+
+/// Finds `wasmgate.toml` in `start` or the nearest ancestor.
+pub fn find(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|dir| dir.join(FILE_NAME))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Reads and checks a config file.
+pub fn load(path: &Path) -> Result<LoadedConfig, ConfigError> {
+    let source = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: display_name(path),
+        source,
+    })?;
+    let invalid = |message: String, span: Option<Range<usize>>| ConfigError::Invalid {
+        path: display_name(path),
+        message,
+        src: NamedSource::new(display_name(path), source.clone()),
+        span: span.map(SourceSpan::from),
+    };
+    let config: Config =
+        toml::from_str(&source).map_err(|e| invalid(e.message().to_string(), e.span()))?;
+    let loaded = LoadedConfig {
+        config,
+        path: Some(path.to_path_buf()),
+        source: source.clone(),
+    };
+    if let Err((key, message)) = check(&loaded.config) {
+        return Err(invalid(message, loaded.span_of(&key)));
+    }
+    Ok(loaded)
+}
+
+/// Checks what types alone cannot: ranges and glob syntax. Returns the key path at fault.
+fn check(config: &Config) -> Result<(), (String, String)> {
+    let range = |key: &str, value: u32, low: u32, high: u32| {
+        if (low..=high).contains(&value) {
+            Ok(())
+        } else {
+            Err((
+                key.to_string(),
+                format!("{key} must be between {low} and {high}, not {value}"),
+            ))
+        }
+    };
+    range("compression.gzip_level", config.compression.gzip_level, 0, 9)?;
+    range(
+        "compression.brotli_quality",
+        config.compression.brotli_quality,
+        0,
+        11,
+    )?;
+    range(
+        "compression.brotli_window",
+        config.compression.brotli_window,
+        10,
+        24,
+    )?;
+    let globs = |key: &str, patterns: &[String]| -> Result<(), (String, String)> {
+        for (index, pattern) in patterns.iter().enumerate() {
+            globset::Glob::new(pattern).map_err(|e| {
+                (
+                    format!("{key}[{index}]"),
+                    format!("{key}[{index}] is not a valid glob: {e}"),
+                )
+            })?;
+        }
+        Ok(())
+    };
+    globs("artifacts.include", &config.artifacts.include)?;
+    globs("artifacts.exclude", &config.artifacts.exclude)?;
+    for (index, budget) in config.budgets.iter().enumerate() {
+        let key = format!("budgets[{index}].artifacts");
+        globset::Glob::new(&budget.artifacts)
+            .map_err(|e| (key.clone(), format!("{key} is not a valid glob: {e}")))?;
+        if budget.raw.is_none() && budget.gzip.is_none() && budget.brotli.is_none() {
+            return Err((
+                format!("budgets[{index}]"),
+                format!("budgets[{index}] sets no limit: give raw, gzip or brotli"),
+            ));
+        }
+    }
+    if config.policy.data.contains_key("wasmgate_config") {
+        return Err((
+            "policy.data.wasmgate_config".to_string(),
+            "policy.data.wasmgate_config is reserved for the built-in policies".to_string(),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loaded(text: &str) -> LoadedConfig {
+        LoadedConfig {
+            config: toml::from_str(text).unwrap(),
+            path: Some(PathBuf::from(FILE_NAME)),
+            source: text.to_string(),
+        }
+    }
+
+    #[test]
+    fn span_of_points_at_the_value() {
+        let text = "[memory]\nmax_bytes = \"16 MiB\"\n\n[[budgets]]\nartifacts = \"a\"\nraw = 1\n\n[[budgets]]\ngzip = 20\n";
+        let config = loaded(text);
+        let span = config.span_of("memory.max_bytes").unwrap();
+        assert_eq!(&text[span], "\"16 MiB\"");
+        let span = config.span_of("budgets[1].gzip").unwrap();
+        assert_eq!(&text[span], "20");
+        assert!(config.span_of("budgets[2].gzip").is_none());
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        assert!(toml::from_str::<Config>("[memory]\nmax_byte = 1\n").is_err());
+        assert!(toml::from_str::<Config>("bogus = 1\n").is_err());
+    }
+}

@@ -1,0 +1,179 @@
+//! The stable kebab-case codes of every finding wasmgate itself can produce.
+//!
+//! Codes are a contract: CI configs and `[rules]` overrides name them. Never rename one; add a
+//! new code instead. `docs/rules.md` has one heading per code and a test keeps the two in step.
+
+use crate::report::Severity;
+
+/// One documented finding code.
+#[derive(Debug, Clone, Copy)]
+pub struct CodeInfo {
+    /// The code, e.g. `size-budget-exceeded`.
+    pub code: &'static str,
+    /// Severity before any `[rules]` override.
+    pub default_severity: Severity,
+    /// The config keys that switch the rule on or tune it.
+    pub config: &'static str,
+    /// One line: what the finding means.
+    pub summary: &'static str,
+    /// What to do about it.
+    pub help: &'static str,
+}
+
+/// Code given to a user policy finding that names none.
+pub const USER_POLICY_CODE: &str = "policy-violation";
+
+/// Every code, in documentation order.
+pub const CODES: &[CodeInfo] = &[
+    CodeInfo {
+        code: "wasm-malformed",
+        default_severity: Severity::Deny,
+        config: "always on",
+        summary: "The file is not a well-formed wasm binary: wrong magic, truncated, or bad encoding.",
+        help: "Rebuild the artifact; check that the file is the build output and not an HTML error page, a Git LFS pointer or a partial download.",
+    },
+    CodeInfo {
+        code: "wasm-invalid",
+        default_severity: Severity::Deny,
+        config: "always on",
+        summary: "The binary is well formed but fails validation, even with every proposal enabled.",
+        help: "Run `wasm-tools validate --features all FILE` for the same message; the offset points at the failing instruction or section.",
+    },
+    CodeInfo {
+        code: "size-budget-exceeded",
+        default_severity: Severity::Deny,
+        config: "[[budgets]] artifacts, raw, gzip, brotli",
+        summary: "An artifact is larger than the raw, gzip or brotli budget that matches its path.",
+        help: "Shrink the artifact (wasm-opt -Oz, strip debug sections, drop dependencies) or raise the budget in wasmgate.toml in a reviewed change.",
+    },
+    CodeInfo {
+        code: "size-budget-unchecked",
+        default_severity: Severity::Warn,
+        config: "[[budgets]] gzip, brotli with --no-compress",
+        summary: "A gzip or brotli budget applies but compressed sizes were not measured (--no-compress).",
+        help: "Run without --no-compress to check compressed budgets.",
+    },
+    CodeInfo {
+        code: "import-denied",
+        default_severity: Severity::Deny,
+        config: "[imports] deny",
+        summary: "An artifact imports something that matches a pattern in imports.deny.",
+        help: "Remove the dependency that pulls the import in, or change imports.deny in a reviewed change.",
+    },
+    CodeInfo {
+        code: "import-not-allowed",
+        default_severity: Severity::Deny,
+        config: "[imports] allow",
+        summary: "imports.allow is set and an artifact imports something no pattern in it matches.",
+        help: "Remove the import, or add it to imports.allow in a reviewed change.",
+    },
+    CodeInfo {
+        code: "wasi-preview1",
+        default_severity: Severity::Deny,
+        config: "[wasi] preview1 = false",
+        summary: "A module imports WASI preview 1 (`wasi_snapshot_preview1` or `wasi_unstable`) where it is not allowed.",
+        help: "Build for a target without WASI preview 1 (e.g. wasm32-wasip2 components or wasm32-unknown-unknown), or set wasi.preview1 = true.",
+    },
+    CodeInfo {
+        code: "wasi-interface-denied",
+        default_severity: Severity::Deny,
+        config: "[wasi] allow, deny",
+        summary: "An artifact imports a `wasi:` interface that wasi.deny matches or wasi.allow does not.",
+        help: "Remove the capability (for example wasi:sockets) from the build, or change the [wasi] lists in a reviewed change.",
+    },
+    CodeInfo {
+        code: "memory-unbounded",
+        default_severity: Severity::Warn,
+        config: "always on; [rules] memory-unbounded = \"deny\" to require a maximum",
+        summary: "A linear memory declares no maximum, so the module may grow it up to the engine's limit.",
+        help: "Set a maximum at link time, e.g. `-C link-arg=--max-memory=N` (Rust), `-Wl,--max-memory=N` (clang), `-sMAXIMUM_MEMORY=N` (emscripten).",
+    },
+    CodeInfo {
+        code: "memory-too-large",
+        default_severity: Severity::Deny,
+        config: "[memory] max_bytes",
+        summary: "A linear memory may grow past memory.max_bytes (its maximum, or no maximum at all, exceeds the limit).",
+        help: "Lower the module's maximum memory at link time, or raise memory.max_bytes in a reviewed change.",
+    },
+    CodeInfo {
+        code: "memory-shared",
+        default_severity: Severity::Deny,
+        config: "[memory] allow_shared = false",
+        summary: "A module uses shared memory (threads) where memory.allow_shared is false.",
+        help: "Build without threads (no +atomics,+bulk-memory target features, no -pthread), or allow shared memory.",
+    },
+    CodeInfo {
+        code: "proposal-not-allowed",
+        default_severity: Severity::Deny,
+        config: "[proposals] allow",
+        summary: "An artifact uses a WebAssembly proposal that is not in proposals.allow.",
+        help: "Build without the feature (check target features such as +simd128) or add the proposal to proposals.allow once every target engine supports it.",
+    },
+    CodeInfo {
+        code: "custom-section-debug",
+        default_severity: Severity::Warn,
+        config: "[custom_sections] debug",
+        summary: "An artifact carries debug custom sections (DWARF, names, source maps) that a release build usually strips.",
+        help: "Strip them: `wasm-opt --strip-debug`, `wasm-tools strip`, or `strip = true` / `debug = false` in the release profile.",
+    },
+    CodeInfo {
+        code: "custom-section-denied",
+        default_severity: Severity::Deny,
+        config: "[custom_sections] deny",
+        summary: "An artifact carries a custom section that custom_sections.deny matches.",
+        help: "Remove the section (`wasm-tools strip --delete NAME`) or change custom_sections.deny.",
+    },
+    CodeInfo {
+        code: "custom-section-missing",
+        default_severity: Severity::Deny,
+        config: "[custom_sections] require",
+        summary: "An artifact lacks a custom section that custom_sections.require lists (e.g. `producers`).",
+        help: "Keep the section in the release build (wasm-opt and strippers can drop it), or change custom_sections.require.",
+    },
+    CodeInfo {
+        code: "exports-too-many",
+        default_severity: Severity::Deny,
+        config: "[exports] max",
+        summary: "An artifact exports more items than exports.max.",
+        help: "Export only the public API (check `#[no_mangle]`/`EMSCRIPTEN_KEEPALIVE` and linker --export flags).",
+    },
+    CodeInfo {
+        code: "policy-not-evaluated",
+        default_severity: Severity::Warn,
+        config: "[policy] namespaces, all_namespaces",
+        summary: "A user policy's package is outside the evaluated namespaces, so its rules did not run.",
+        help: "Rename the package (default namespace: wasmgate), pass --namespace PKG, or use --all-namespaces.",
+    },
+    CodeInfo {
+        code: USER_POLICY_CODE,
+        default_severity: Severity::Deny,
+        config: "user policies",
+        summary: "A user policy rule produced a result without a `code`; deny/violation rules deny, warn rules warn.",
+        help: "Give the result object a stable `code` so it can be overridden in [rules] and explained.",
+    },
+];
+
+/// Looks a code up.
+pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
+    CODES.iter().find(|info| info.code == code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_unique_and_kebab_case() {
+        let mut seen = std::collections::BTreeSet::new();
+        for info in CODES {
+            assert!(seen.insert(info.code), "duplicate code {}", info.code);
+            assert!(
+                info.code
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{} is not kebab-case",
+                info.code
+            );
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! The wasm fact collector: structure, validity and proposals of one module or component.
+//!
+//! It records what is true of the bytes and never judges them; `policies/` decides what is
+//! allowed. Malformed input yields facts with `valid = false`, never an error or a panic.
+
+mod model;
+mod parse;
+mod proposals;
+mod validate;
+
+pub use model::*;
+
+use rayon::prelude::*;
+use wasmparser::BinaryReaderError;
+
+use parse::Parsed;
+use proposals::Proposals;
+
+/// Collects the facts of one wasm binary.
+pub fn collect(bytes: &[u8]) -> WasmFacts {
+    let (parsed, invalid) = rayon::join(
+        || parse::parse(bytes, 0..bytes.len() as u64),
+        || validate::validate(bytes),
+    );
+    let mut first_error = invalid.map(into_error);
+    let (mut facts, _) = finish(parsed, &mut first_error);
+    facts.validation_error = first_error;
+    facts.valid = facts.validation_error.is_none();
+    facts
+}
+
+/// Scans the bodies for proposals and folds nested modules in; parse errors join `error`.
+fn finish(parsed: Parsed<'_>, error: &mut Option<ValidationError>) -> (WasmFacts, Proposals) {
+    let Parsed {
+        mut facts,
+        bodies,
+        nested,
+        mut structural,
+        error: parse_error,
+        ..
+    } = parsed;
+    if let Some(parse_error) = parse_error {
+        facts.malformed = true;
+        keep_first(error, parse_error);
+    }
+    let scanned = bodies
+        .par_iter()
+        .map(proposals::scan_function)
+        .try_reduce(Proposals::default, |mut a, b| {
+            a.extend(b);
+            Ok(a)
+        });
+    match scanned {
+        Ok(found) => structural.extend(found),
+        Err(scan_error) => {
+            facts.malformed = true;
+            keep_first(error, into_error(scan_error));
+        }
+    }
+    for module in nested {
+        let module_range = module.range.clone();
+        let mut module_error = error
+            .clone()
+            .filter(|e| module_range.contains(&e.offset));
+        let (mut module_facts, module_proposals) = finish(module, &mut module_error);
+        module_facts.valid = module_error.is_none();
+        if let Some(module_error) = module_error {
+            facts.malformed |= module_facts.malformed;
+            keep_first(error, module_error.clone());
+            module_facts.validation_error = Some(module_error);
+        }
+        structural.extend(module_proposals);
+        if let Some(component) = facts.component.as_mut() {
+            component
+                .modules
+                .push(parse::nested_module(module_facts, &module_range));
+        }
+    }
+    if let Some(component) = facts.component.as_mut() {
+        component.imported_interfaces = interfaces(&component.imports);
+        component.exported_interfaces = interfaces(&component.exports);
+    }
+    facts.proposals = structural.sorted();
+    (facts, structural)
+}
+
+fn interfaces(items: &[ComponentItem]) -> Vec<String> {
+    let mut names: Vec<String> = items
+        .iter()
+        .filter(|item| item.interface.is_some())
+        .map(|item| item.name.clone())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+fn keep_first(slot: &mut Option<ValidationError>, candidate: ValidationError) {
+    match slot {
+        Some(existing) if existing.offset <= candidate.offset => {}
+        _ => *slot = Some(candidate),
+    }
+}
+
+fn into_error(error: BinaryReaderError) -> ValidationError {
+    ValidationError::from(error)
+}
+
+impl From<BinaryReaderError> for ValidationError {
+    fn from(error: BinaryReaderError) -> Self {
+        ValidationError {
+            message: error.message().to_string(),
+            offset: error.offset(),
+        }
+    }
+}
+
+impl ValidationError {
+    pub(crate) fn at(message: impl Into<String>, offset: u64) -> Self {
+        ValidationError {
+            message: message.into(),
+            offset,
+        }
+    }
+}

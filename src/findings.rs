@@ -1,0 +1,111 @@
+//! Turns raw policy results into findings: default codes, `[rules]` severity overrides, help
+//! from the code catalogue, config locations, and the per-artifact summary.
+
+use std::collections::BTreeMap;
+
+use crate::config::{Level, LoadedConfig};
+use crate::diag::codes::{self, USER_POLICY_CODE};
+use crate::input::InputDocument;
+use crate::policy::{PolicySet, RawFinding};
+use crate::report::{ArtifactSummary, Finding, Location, Report, Severity, Verdict};
+
+/// Builds the report from the input document and the raw policy results.
+pub fn report(
+    document: &InputDocument,
+    raw: Vec<RawFinding>,
+    policies: &PolicySet,
+    config: &LoadedConfig,
+) -> Report {
+    let mut sources = BTreeMap::new();
+    let config_name = config
+        .path
+        .as_ref()
+        .map(|p| p.file_name().unwrap_or_default().to_string_lossy().to_string());
+    let mut findings = Vec::new();
+    for raw in raw {
+        let code = raw.code.unwrap_or_else(|| USER_POLICY_CODE.to_string());
+        let Some(severity) = apply_override(config, &code, raw.severity) else {
+            continue;
+        };
+        let location = match (&raw.config_key, &config_name) {
+            (Some(key), Some(name)) => config.span_of(key).map(|span| {
+                sources.insert(name.clone(), config.source.clone());
+                location(name, &config.source, span.start, span.len())
+            }),
+            _ => None,
+        };
+        let help = raw
+            .help
+            .or_else(|| codes::lookup(&code).map(|info| info.help.to_string()));
+        findings.push(Finding {
+            code,
+            severity,
+            message: raw.message,
+            artifact: raw.artifact,
+            offset: raw.offset,
+            location,
+            help,
+            details: raw.details,
+        });
+    }
+    for (package, file) in &policies.skipped {
+        let code = "policy-not-evaluated";
+        let Some(severity) = apply_override(config, code, Severity::Warn) else {
+            continue;
+        };
+        let text = policies.sources.get(file).cloned().unwrap_or_default();
+        let start = text.find("package").unwrap_or(0);
+        sources.insert(file.clone(), text.clone());
+        findings.push(Finding {
+            code: code.to_string(),
+            severity,
+            message: format!(
+                "package `{package}` in {file} is outside the evaluated namespaces, so its rules did not run"
+            ),
+            artifact: None,
+            offset: None,
+            location: Some(location(file, &text, start, "package".len())),
+            help: codes::lookup(code).map(|info| info.help.to_string()),
+            details: None,
+        });
+    }
+    let artifacts = document
+        .artifacts
+        .iter()
+        .map(|a| ArtifactSummary {
+            path: a.path.clone(),
+            sha256: a.sha256.clone(),
+            kind: a.wasm.kind.map(|k| format!("{k:?}").to_lowercase()),
+            raw: a.size.raw,
+            gzip: a.size.gzip,
+            brotli: a.size.brotli,
+            imports: a.wasm.imports.len()
+                + a.wasm.component.as_ref().map_or(0, |c| c.imports.len()),
+            verdict: Verdict::Pass,
+        })
+        .collect();
+    Report::new(artifacts, findings, sources)
+}
+
+/// The severity after `[rules]`; None when the code is set to `allow`.
+fn apply_override(config: &LoadedConfig, code: &str, severity: Severity) -> Option<Severity> {
+    match config.config.rules.get(code) {
+        Some(Level::Allow) => None,
+        Some(Level::Deny) => Some(Severity::Deny),
+        Some(Level::Warn) => Some(Severity::Warn),
+        None => Some(severity),
+    }
+}
+
+fn location(file: &str, text: &str, start: usize, length: usize) -> Location {
+    let before = text.get(..start).unwrap_or_default();
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Location {
+        file: file.to_string(),
+        line,
+        column,
+        start,
+        length,
+    }
+}

@@ -1,0 +1,24 @@
+//! wasmgate decides whether a WebAssembly release may ship.
+//!
+//! Data flows one way: `discover` → `facts::*` → `input` → `policy` → `findings` → `report`,
+//! and `exit` maps the verdict to a code. `cli` is what the user typed, `request` resolves it,
+//! `app` runs the stages. The library never prints: renderers return strings and the binary
+//! writes them.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod diag;
+pub mod discover;
+pub mod exit;
+pub mod explain;
+pub mod facts;
+pub mod findings;
+pub mod input;
+pub mod policy;
+pub mod report;
+pub mod request;
+
+pub use app::{NoProgress, Progress, check, facts as collect_facts};
+pub use diag::Error;
+pub use request::CheckRequest;

@@ -1,0 +1,144 @@
+//! The wasmgate binary: parse arguments, run the library, write its output, exit.
+
+mod progress;
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use wasmgate::cli::{Args, ColorChoice, Command, Format, GateArgs};
+use wasmgate::report::human::{self, HumanStyle};
+use wasmgate::report::{Report, ReportError, json};
+use wasmgate::{Error, exit, explain, request};
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let stdout_tty = std::io::stdout().is_terminal();
+    let style = HumanStyle {
+        color: use_color(args.color, stdout_tty),
+        quiet: args.quiet,
+    };
+    let error_style = HumanStyle {
+        color: use_color(args.color, std::io::stderr().is_terminal()),
+        quiet: args.quiet,
+    };
+    let code = match &args.command {
+        Command::Check(gate) => check(&args, gate, style, error_style),
+        Command::Facts(gate) => facts(&args, gate, error_style),
+        Command::Explain(explain_args) => {
+            if explain_args.list {
+                write_stdout(&explain::list())
+            } else {
+                match explain::explain(explain_args.code.as_deref().unwrap_or_default()) {
+                    Ok(text) => write_stdout(&text),
+                    Err(error) => report_error(&error, error_style),
+                }
+            }
+        }
+    };
+    ExitCode::from(code)
+}
+
+fn check(args: &Args, gate: &GateArgs, style: HumanStyle, error_style: HumanStyle) -> u8 {
+    let outcome = request::build(gate, args.config.as_deref()).and_then(|request| {
+        if args.verbose {
+            log_request(&request);
+        }
+        let progress = progress::Spinner::new(std::io::stderr().is_terminal() && !args.quiet);
+        wasmgate::check(&request, &progress)
+    });
+    match (outcome, gate.format) {
+        (Ok(report), Format::Human) => {
+            let code = write_stdout(&human::render(&report, style));
+            if code == exit::PASS { exit::code(report.verdict) } else { code }
+        }
+        (Ok(report), Format::Json) => {
+            let code = write_stdout(&json::render(&report));
+            if code == exit::PASS { exit::code(report.verdict) } else { code }
+        }
+        (Err(error), Format::Json) => {
+            let report = Report::from_error(ReportError {
+                code: error.code_string(),
+                message: error.to_string(),
+                help: error.help_string(),
+            });
+            let _ = write_stdout(&json::render(&report));
+            report_error(&error, error_style)
+        }
+        (Err(error), Format::Human) => report_error(&error, error_style),
+    }
+}
+
+fn facts(args: &Args, gate: &GateArgs, error_style: HumanStyle) -> u8 {
+    let outcome = request::build(gate, args.config.as_deref()).and_then(|request| {
+        if args.verbose {
+            log_request(&request);
+        }
+        let progress = progress::Spinner::new(std::io::stderr().is_terminal() && !args.quiet);
+        wasmgate::collect_facts(&request, &progress)
+    });
+    match outcome {
+        Ok(document) => match serde_json::to_string_pretty(&document) {
+            Ok(mut text) => {
+                text.push('\n');
+                write_stdout(&text)
+            }
+            Err(e) => {
+                let _ = writeln!(std::io::stderr(), "wasmgate: cannot serialise facts: {e}");
+                exit::ERROR
+            }
+        },
+        Err(error) => report_error(&error, error_style),
+    }
+}
+
+fn log_request(request: &wasmgate::CheckRequest) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "wasmgate: root {}", request.root.display());
+    match &request.config.path {
+        Some(path) => {
+            let _ = writeln!(err, "wasmgate: config {}", path.display());
+        }
+        None => {
+            let _ = writeln!(err, "wasmgate: no wasmgate.toml found; using the defaults");
+        }
+    }
+    let _ = writeln!(
+        err,
+        "wasmgate: namespaces {}{}",
+        request.policy.namespaces.join(", "),
+        if request.policy.all_namespaces { " (all namespaces)" } else { "" }
+    );
+    match &request.sizes.cache_dir {
+        Some(dir) => {
+            let _ = writeln!(err, "wasmgate: size cache {}", dir.display());
+        }
+        None => {
+            let _ = writeln!(err, "wasmgate: size cache off");
+        }
+    }
+}
+
+fn report_error(error: &Error, style: HumanStyle) -> u8 {
+    let text = human::render_diagnostic(error, style);
+    let _ = std::io::stderr().write_all(text.as_bytes());
+    exit::ERROR
+}
+
+/// Writes to stdout; a closed pipe (`wasmgate check | head`) is not an error.
+fn write_stdout(text: &str) -> u8 {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => exit::PASS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::PASS,
+        Err(_) => exit::ERROR,
+    }
+}
+
+fn use_color(choice: ColorChoice, tty: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}

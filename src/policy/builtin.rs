@@ -1,0 +1,74 @@
+//! The built-in policy library: Rego embedded in the binary, parameterised by `wasmgate.toml`.
+//!
+//! The Rego lives in `policies/*.rego`; this module embeds it and turns the config into the
+//! `data.wasmgate_config` document those policies read.
+
+use serde_json::{Value, json};
+
+use crate::config::Config;
+
+/// `(file name, Rego source)` of every built-in policy.
+pub const POLICIES: &[(&str, &str)] = &[
+    ("custom_sections.rego", include_str!("../../policies/custom_sections.rego")),
+    ("exports.rego", include_str!("../../policies/exports.rego")),
+    ("imports.rego", include_str!("../../policies/imports.rego")),
+    ("lib.rego", include_str!("../../policies/lib.rego")),
+    ("memory.rego", include_str!("../../policies/memory.rego")),
+    ("proposals.rego", include_str!("../../policies/proposals.rego")),
+    ("size.rego", include_str!("../../policies/size.rego")),
+    ("wasi.rego", include_str!("../../policies/wasi.rego")),
+    ("wasm.rego", include_str!("../../policies/wasm.rego")),
+];
+
+/// Package prefix of the built-in policies.
+pub const PACKAGE_PREFIX: &str = "data.wasmgate.builtin";
+
+/// Name under which built-in policy files appear in diagnostics.
+pub fn display_name(file: &str) -> String {
+    format!("<builtin>/policies/{file}")
+}
+
+/// The parameters of the built-in rules, read by them as `data.wasmgate_config`.
+pub fn config_data(config: &Config) -> Value {
+    let budgets: Vec<Value> = config
+        .budgets
+        .iter()
+        .enumerate()
+        .map(|(index, budget)| {
+            json!({
+                "index": index,
+                "artifacts": budget.artifacts,
+                "raw": budget.raw.map(|b| b.0),
+                "gzip": budget.gzip.map(|b| b.0),
+                "brotli": budget.brotli.map(|b| b.0),
+            })
+        })
+        .collect();
+    json!({
+        "budgets": budgets,
+        "imports": {
+            "allow": config.imports.allow,
+            "deny": config.imports.deny,
+        },
+        "wasi": {
+            "preview1": config.wasi.preview1,
+            "allow": config.wasi.allow,
+            "deny": config.wasi.deny,
+        },
+        "memory": {
+            "max_bytes": config.memory.max_bytes.map(|b| b.0),
+            "allow_shared": config.memory.allow_shared,
+        },
+        "proposals": {
+            "allow": config.proposals.allow,
+        },
+        "custom_sections": {
+            "debug": config.custom_sections.debug,
+            "deny": config.custom_sections.deny,
+            "require": config.custom_sections.require,
+        },
+        "exports": {
+            "max": config.exports.max,
+        },
+    })
+}

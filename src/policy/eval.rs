@@ -1,0 +1,198 @@
+//! Evaluates the loaded packages against the input and reads their `deny`, `warn`,
+//! `violation` and `deny_*`/`warn_*`/`violation_*` rules into raw findings.
+
+use serde_json::Value;
+
+use super::{PolicySet, location};
+use crate::diag::Error;
+use crate::report::Severity;
+
+/// A rule result before codes, overrides and locations are applied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawFinding {
+    /// `data.pkg.rule` that produced it.
+    pub rule: String,
+    /// From the rule name: deny/violation or warn.
+    pub severity: Severity,
+    /// `msg`.
+    pub message: String,
+    /// `code`, if given.
+    pub code: Option<String>,
+    /// `artifact`, if given.
+    pub artifact: Option<String>,
+    /// `offset` (byte offset in the artifact), if given.
+    pub offset: Option<u64>,
+    /// `config_key` (e.g. `budgets[0].gzip`), if given.
+    pub config_key: Option<String>,
+    /// `help`, if given.
+    pub help: Option<String>,
+    /// `details`, if given.
+    pub details: Option<Value>,
+}
+
+/// Evaluates every selected package with `input`.
+pub fn evaluate(policies: &PolicySet, input: &Value) -> Result<Vec<RawFinding>, Error> {
+    let mut engine = policies.engine.clone();
+    engine.set_input(regorus::Value::from(input.clone()));
+    let mut findings = Vec::new();
+    for package in &policies.packages {
+        let results = engine
+            .eval_query(package.clone(), false)
+            .map_err(|e| eval_error(policies, package, &e.to_string()))?;
+        let value = results
+            .result
+            .into_iter()
+            .flat_map(|r| r.expressions)
+            .map(|e| e.value)
+            .next();
+        let Some(value) = value else { continue };
+        let value = serde_json::to_value(&value).map_err(|e| Error::PolicyResult {
+            rule: package.clone(),
+            message: e.to_string(),
+        })?;
+        let Value::Object(rules) = value else {
+            continue;
+        };
+        for (rule, value) in rules {
+            let Some(severity) = rule_severity(&rule) else {
+                continue;
+            };
+            read_results(&format!("{package}.{rule}"), severity, value, &mut findings)?;
+        }
+    }
+    Ok(findings)
+}
+
+/// `deny`, `violation`, `deny_x`, `violation_x` deny; `warn`, `warn_x` warn; others are helpers.
+fn rule_severity(rule: &str) -> Option<Severity> {
+    let matches = |prefix: &str| {
+        rule == prefix
+            || rule
+                .strip_prefix(prefix)
+                .is_some_and(|rest| rest.starts_with('_') && rest.len() > 1)
+    };
+    if matches("deny") || matches("violation") {
+        Some(Severity::Deny)
+    } else if matches("warn") {
+        Some(Severity::Warn)
+    } else {
+        None
+    }
+}
+
+fn read_results(
+    rule: &str,
+    severity: Severity,
+    value: Value,
+    out: &mut Vec<RawFinding>,
+) -> Result<(), Error> {
+    match value {
+        Value::Array(items) => {
+            for item in items {
+                out.push(read_result(rule, severity, item)?);
+            }
+            Ok(())
+        }
+        Value::Bool(false) | Value::Null => Ok(()),
+        Value::Bool(true) => {
+            out.push(read_result(
+                rule,
+                severity,
+                Value::String(format!("{rule} is true")),
+            )?);
+            Ok(())
+        }
+        other => Err(Error::PolicyResult {
+            rule: rule.to_string(),
+            message: format!("expected a set, got {}", kind_of(&other)),
+        }),
+    }
+}
+
+fn read_result(rule: &str, severity: Severity, item: Value) -> Result<RawFinding, Error> {
+    let mut finding = RawFinding {
+        rule: rule.to_string(),
+        severity,
+        message: String::new(),
+        code: None,
+        artifact: None,
+        offset: None,
+        config_key: None,
+        help: None,
+        details: None,
+    };
+    match item {
+        Value::String(message) => finding.message = message,
+        Value::Object(mut object) => {
+            let bad = |message: String| Error::PolicyResult {
+                rule: rule.to_string(),
+                message,
+            };
+            finding.message = match object.remove("msg") {
+                Some(Value::String(message)) => message,
+                Some(other) => return Err(bad(format!("`msg` is {}", kind_of(&other)))),
+                None => return Err(bad("the result object has no `msg`".to_string())),
+            };
+            let mut text = |key: &str| match object.remove(key) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s)),
+                Some(other) => Err(bad(format!("`{key}` is {}, not a string", kind_of(&other)))),
+            };
+            finding.code = text("code")?;
+            finding.artifact = text("artifact")?;
+            finding.config_key = text("config_key")?;
+            finding.help = text("help")?;
+            finding.offset = object.remove("offset").and_then(|v| v.as_u64());
+            finding.details = object.remove("details").filter(|v| !v.is_null());
+        }
+        other => {
+            return Err(Error::PolicyResult {
+                rule: rule.to_string(),
+                message: format!("a result is {}, not a string or an object", kind_of(&other)),
+            });
+        }
+    }
+    Ok(finding)
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn eval_error(policies: &PolicySet, package: &str, message: &str) -> Error {
+    if message.contains("exceeded time limit") {
+        return Error::PolicyTimeout {
+            package: package.to_string(),
+            limit_ms: policies.timeout_ms,
+        };
+    }
+    let summary = location::summary(message);
+    let Some(position) = location::position(message) else {
+        return Error::PolicyEval {
+            file: package.to_string(),
+            message: summary,
+            src: miette::NamedSource::new(package.to_string(), String::new()),
+            span: None,
+        };
+    };
+    let text = policies
+        .sources
+        .get(&position.file)
+        .cloned()
+        .unwrap_or_default();
+    let span = location::offset(&text, position.line, position.column)
+        .map(|at| miette::SourceSpan::from((at, 1)));
+    Error::PolicyEval {
+        file: format!("{}:{}:{}", position.file, position.line, position.column),
+        message: summary,
+        src: miette::NamedSource::new(position.file, text),
+        span,
+    }
+}

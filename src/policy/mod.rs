@@ -1,0 +1,168 @@
+//! Loads the built-in and user policies into one regorus engine: Rego v1 unless asked
+//! otherwise, strict builtin errors, and an execution time limit, so that a broken or runaway
+//! policy ends the gate with a located error instead of a pass.
+
+pub mod builtin;
+mod eval;
+mod location;
+
+use std::collections::BTreeMap;
+use std::num::NonZeroU32;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use regorus::Engine;
+use regorus::utils::limits::ExecutionTimerConfig;
+use walkdir::WalkDir;
+
+use crate::diag::Error;
+
+pub use eval::{RawFinding, evaluate};
+
+/// What to load and how.
+#[derive(Debug, Clone)]
+pub struct PolicyOptions {
+    /// User policy files or directories that must exist (from `--policy`).
+    pub required_paths: Vec<PathBuf>,
+    /// User policy files or directories that are skipped when absent (from the config).
+    pub optional_paths: Vec<PathBuf>,
+    /// Directory that file names in diagnostics are relative to.
+    pub root: PathBuf,
+    /// Packages (without `data.`) whose rules run.
+    pub namespaces: Vec<String>,
+    /// Run every user package.
+    pub all_namespaces: bool,
+    /// Parse user policies as Rego v0.
+    pub rego_v0: bool,
+    /// Evaluation time limit.
+    pub timeout_ms: u64,
+    /// Load the built-in library.
+    pub builtin: bool,
+    /// The whole `data` document: user data plus `wasmgate_config`.
+    pub data: serde_json::Value,
+}
+
+/// A compiled set of policies ready to evaluate.
+#[derive(Debug, Clone)]
+pub struct PolicySet {
+    engine: Engine,
+    /// Text of every policy by display name, for labelled errors.
+    pub sources: BTreeMap<String, String>,
+    /// Packages to evaluate, `data.` prefixed, in order.
+    packages: Vec<String>,
+    /// User packages that will not run, with the file that declares them.
+    pub skipped: Vec<(String, String)>,
+    timeout_ms: u64,
+}
+
+/// Reads and compiles every policy.
+pub fn load(options: &PolicyOptions) -> Result<PolicySet, Error> {
+    let mut engine = Engine::new();
+    engine.set_strict_builtin_errors(true);
+    engine.set_execution_timer_config(ExecutionTimerConfig {
+        limit: Duration::from_millis(options.timeout_ms),
+        check_interval: NonZeroU32::MIN,
+    });
+    let mut sources = BTreeMap::new();
+    let mut packages = Vec::new();
+    if options.builtin {
+        for (file, text) in builtin::POLICIES {
+            let name = builtin::display_name(file);
+            add(&mut engine, &name, text)?;
+            sources.insert(name, (*text).to_string());
+        }
+    }
+    let builtin_packages = engine.get_packages().map_err(|e| Error::PolicyLoad {
+        path: "<builtin>".to_string(),
+        message: e.to_string(),
+    })?;
+    packages.extend(builtin_packages.iter().cloned());
+
+    // User policies may be v0; the built-ins above were already parsed as v1.
+    engine.set_rego_v0(options.rego_v0);
+    let mut user_packages: BTreeMap<String, String> = BTreeMap::new();
+    for (path, required) in options
+        .required_paths
+        .iter()
+        .map(|p| (p, true))
+        .chain(options.optional_paths.iter().map(|p| (p, false)))
+    {
+        for file in policy_files(path, required)? {
+            let name = crate::discover::display_path(&file, &options.root);
+            let text = std::fs::read_to_string(&file).map_err(|e| Error::PolicyLoad {
+                path: name.clone(),
+                message: e.to_string(),
+            })?;
+            let package = add(&mut engine, &name, &text)?;
+            user_packages.entry(package).or_insert_with(|| name.clone());
+            sources.insert(name, text);
+        }
+    }
+    let mut skipped = Vec::new();
+    for (package, file) in user_packages {
+        if builtin_packages.contains(&package) {
+            continue;
+        }
+        let short = package.trim_start_matches("data.");
+        if options.all_namespaces || options.namespaces.iter().any(|ns| ns == short) {
+            packages.push(package);
+        } else {
+            skipped.push((short.to_string(), file));
+        }
+    }
+    engine
+        .add_data(regorus::Value::from(options.data.clone()))
+        .map_err(|e| Error::PolicyLoad {
+            path: "[policy] data".to_string(),
+            message: e.to_string(),
+        })?;
+    Ok(PolicySet {
+        engine,
+        sources,
+        packages,
+        skipped,
+        timeout_ms: options.timeout_ms,
+    })
+}
+
+fn add(engine: &mut Engine, name: &str, text: &str) -> Result<String, Error> {
+    engine
+        .add_policy(name.to_string(), text.to_string())
+        .map_err(|e| {
+            let message = e.to_string();
+            let (file, span, summary) = location::locate(&message, name, text);
+            Error::PolicyCompile {
+                file,
+                message: summary,
+                src: miette::NamedSource::new(name.to_string(), text.to_string()),
+                span,
+            }
+        })
+}
+
+/// `*.rego` files under `path` (sorted), skipping `*_test.rego`.
+fn policy_files(path: &Path, required: bool) -> Result<Vec<PathBuf>, Error> {
+    if path.is_file() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    if !path.is_dir() {
+        if required {
+            return Err(Error::PolicyLoad {
+                path: path.display().to_string(),
+                message: "no such file or directory".to_string(),
+            });
+        }
+        return Ok(Vec::new());
+    }
+    Ok(WalkDir::new(path)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .map(walkdir::DirEntry::into_path)
+        .filter(|file| {
+            let name = file.file_name().unwrap_or_default().to_string_lossy();
+            name.ends_with(".rego") && !name.ends_with("_test.rego")
+        })
+        .collect())
+}

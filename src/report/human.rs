@@ -1,0 +1,156 @@
+//! Human output: each finding as a miette diagnostic (code, artifact, message, help, labelled
+//! snippet of the config or policy line behind it), then a summary table and a verdict line.
+
+use std::fmt::Write as _;
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic,
+    NamedSource,
+};
+
+use super::{Finding, Report, Severity, Verdict};
+
+/// How to draw.
+#[derive(Debug, Clone, Copy)]
+pub struct HumanStyle {
+    /// ANSI colours.
+    pub color: bool,
+    /// Only findings, no table or verdict line on success.
+    pub quiet: bool,
+}
+
+fn handler(style: HumanStyle) -> GraphicalReportHandler {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false)
+}
+
+/// Renders any diagnostic (used for errors that stop the gate).
+pub fn render_diagnostic(diagnostic: &dyn Diagnostic, style: HumanStyle) -> String {
+    let mut out = String::new();
+    if handler(style).render_report(&mut out, diagnostic).is_err() {
+        out = format!("error: {diagnostic}\n");
+    }
+    out
+}
+
+/// Renders the whole report.
+pub fn render(report: &Report, style: HumanStyle) -> String {
+    let mut out = String::new();
+    for finding in &report.findings {
+        if style.quiet && finding.severity == Severity::Warn {
+            continue;
+        }
+        out.push_str(&render_finding(report, finding, style));
+    }
+    if style.quiet && report.verdict == Verdict::Pass {
+        return out;
+    }
+    if !report.artifacts.is_empty() {
+        out.push_str(&table(report));
+    }
+    let verdict = match report.verdict {
+        Verdict::Pass => "pass",
+        Verdict::Fail => "FAIL",
+        Verdict::Error => "ERROR",
+    };
+    let _ = writeln!(
+        out,
+        "\nwasmgate: {verdict}: {} artifact{}, {} denied, {} warning{}",
+        report.summary.artifacts,
+        plural(report.summary.artifacts),
+        report.summary.deny,
+        report.summary.warn,
+        plural(report.summary.warn),
+    );
+    out
+}
+
+fn render_finding(report: &Report, finding: &Finding, style: HumanStyle) -> String {
+    let message = match (&finding.artifact, finding.offset) {
+        (Some(artifact), Some(offset)) => {
+            format!("{artifact}: {} (byte offset {offset:#x})", finding.message)
+        }
+        (Some(artifact), None) => format!("{artifact}: {}", finding.message),
+        (None, _) => finding.message.clone(),
+    };
+    let mut diagnostic = MietteDiagnostic::new(message)
+        .with_code(finding.code.clone())
+        .with_severity(match finding.severity {
+            Severity::Deny => miette::Severity::Error,
+            Severity::Warn => miette::Severity::Warning,
+        });
+    if let Some(help) = &finding.help {
+        diagnostic = diagnostic.with_help(help.clone());
+    }
+    let source = finding.location.as_ref().and_then(|location| {
+        let text = report.sources.get(&location.file)?;
+        Some((location, text))
+    });
+    let rendered = match source {
+        Some((location, text)) => {
+            let diagnostic = diagnostic.with_label(LabeledSpan::new(
+                Some("set here".to_string()),
+                location.start,
+                location.length,
+            ));
+            let report = miette::Report::new(diagnostic)
+                .with_source_code(NamedSource::new(location.file.clone(), text.clone()));
+            render_diagnostic(report.as_ref(), style)
+        }
+        None => render_diagnostic(&diagnostic, style),
+    };
+    rendered
+}
+
+fn table(report: &Report) -> String {
+    let header = ["artifact", "kind", "raw", "gzip", "brotli", "imports", "verdict"];
+    let mut rows: Vec<[String; 7]> = vec![header.map(String::from)];
+    for artifact in &report.artifacts {
+        let optional = |n: Option<u64>| n.map_or_else(|| "-".to_string(), |n| n.to_string());
+        rows.push([
+            artifact.path.clone(),
+            artifact.kind.clone().unwrap_or_else(|| "-".to_string()),
+            artifact.raw.to_string(),
+            optional(artifact.gzip),
+            optional(artifact.brotli),
+            artifact.imports.to_string(),
+            match artifact.verdict {
+                Verdict::Pass => "pass",
+                Verdict::Fail => "FAIL",
+                Verdict::Error => "error",
+            }
+            .to_string(),
+        ]);
+    }
+    let mut widths = [0usize; 7];
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::from("\n");
+    for row in &rows {
+        let mut line = String::new();
+        for (column, (cell, width)) in row.iter().zip(widths).enumerate() {
+            // Text columns align left, numbers right.
+            if matches!(column, 0 | 1 | 6) {
+                let _ = write!(line, "{cell:<width$}  ");
+            } else {
+                let _ = write!(line, "{cell:>width$}  ");
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

@@ -1,0 +1,205 @@
+//! The report: findings, per-artifact summary and verdict, ready for any renderer.
+//!
+//! Renderers (`human`, `json`) see only these types, never wasmparser, git or regorus ones.
+
+pub mod human;
+pub mod json;
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Version tag of the JSON report.
+pub const REPORT_SCHEMA_VERSION: &str = "wasmgate.report/v1";
+
+/// How much a finding matters.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Fails the gate.
+    Deny,
+    /// Reported; the gate still passes.
+    Warn,
+}
+
+impl Severity {
+    /// `deny` or `warn`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Deny => "deny",
+            Severity::Warn => "warn",
+        }
+    }
+}
+
+/// The gate's decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// No deny findings (exit 0).
+    Pass,
+    /// At least one deny finding (exit 1).
+    Fail,
+    /// wasmgate could not decide (exit 2).
+    Error,
+}
+
+/// A place in a text file (config or policy).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Location {
+    /// File path, relative to the root where possible.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// Byte offset of the span in the file.
+    pub start: usize,
+    /// Byte length of the span.
+    pub length: usize,
+}
+
+/// One thing the gate found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Finding {
+    /// Stable kebab-case code (see `wasmgate explain CODE`).
+    pub code: String,
+    /// `deny` or `warn`, after `[rules]` overrides.
+    pub severity: Severity,
+    /// What is wrong, in a sentence.
+    pub message: String,
+    /// The artifact's path, when the finding is about one.
+    pub artifact: Option<String>,
+    /// Byte offset in the artifact, when known.
+    pub offset: Option<u64>,
+    /// The config or policy line behind the finding, when known.
+    pub location: Option<Location>,
+    /// What to do about it.
+    pub help: Option<String>,
+    /// Extra structured data from the policy.
+    pub details: Option<serde_json::Value>,
+}
+
+/// One artifact's line in the summary table.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ArtifactSummary {
+    /// Path relative to the root.
+    pub path: String,
+    /// SHA-256 of the file, hex.
+    pub sha256: String,
+    /// `module`, `component`, or null when not wasm.
+    pub kind: Option<String>,
+    /// Raw size in bytes.
+    pub raw: u64,
+    /// gzip size in bytes, null with `--no-compress`.
+    pub gzip: Option<u64>,
+    /// brotli size in bytes, null with `--no-compress`.
+    pub brotli: Option<u64>,
+    /// Number of imports (core imports, or component imports for components).
+    pub imports: usize,
+    /// `pass` or `fail` for this artifact.
+    pub verdict: Verdict,
+}
+
+/// Counts for the summary line.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct Summary {
+    /// Artifacts checked.
+    pub artifacts: usize,
+    /// Deny findings.
+    pub deny: usize,
+    /// Warn findings.
+    pub warn: usize,
+}
+
+/// An error that stopped wasmgate from deciding, as written into a JSON report.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ReportError {
+    /// Diagnostic code, e.g. `wasmgate::policy::eval`.
+    pub code: Option<String>,
+    /// The message.
+    pub message: String,
+    /// What to do.
+    pub help: Option<String>,
+}
+
+/// What `wasmgate check` decided and why.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct Report {
+    /// Always `wasmgate.report/v1`.
+    pub schema_version: String,
+    /// pass, fail or error.
+    pub verdict: Verdict,
+    /// Counts.
+    pub summary: Summary,
+    /// One entry per artifact, in path order.
+    pub artifacts: Vec<ArtifactSummary>,
+    /// Findings: deny first, then by artifact, code and message.
+    pub findings: Vec<Finding>,
+    /// Set when verdict is `error`.
+    pub error: Option<ReportError>,
+    /// Text of files that findings point into, for labelled snippets; not serialised.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub sources: BTreeMap<String, String>,
+}
+
+impl Report {
+    /// Builds a report, sorting findings and computing verdicts.
+    pub fn new(
+        mut artifacts: Vec<ArtifactSummary>,
+        mut findings: Vec<Finding>,
+        sources: BTreeMap<String, String>,
+    ) -> Report {
+        findings.sort_by(|a, b| {
+            (a.severity, &a.artifact, &a.code, &a.message, a.offset).cmp(&(
+                b.severity,
+                &b.artifact,
+                &b.code,
+                &b.message,
+                b.offset,
+            ))
+        });
+        findings.dedup();
+        for artifact in &mut artifacts {
+            let failed = findings.iter().any(|f| {
+                f.severity == Severity::Deny && f.artifact.as_deref() == Some(&artifact.path)
+            });
+            artifact.verdict = if failed { Verdict::Fail } else { Verdict::Pass };
+        }
+        let deny = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Deny)
+            .count();
+        let summary = Summary {
+            artifacts: artifacts.len(),
+            deny,
+            warn: findings.len() - deny,
+        };
+        Report {
+            schema_version: REPORT_SCHEMA_VERSION.to_string(),
+            verdict: if deny > 0 { Verdict::Fail } else { Verdict::Pass },
+            summary,
+            artifacts,
+            findings,
+            error: None,
+            sources,
+        }
+    }
+
+    /// The report of a run that could not decide.
+    pub fn from_error(error: ReportError) -> Report {
+        Report {
+            schema_version: REPORT_SCHEMA_VERSION.to_string(),
+            verdict: Verdict::Error,
+            summary: Summary::default(),
+            artifacts: Vec::new(),
+            findings: Vec::new(),
+            error: Some(error),
+            sources: BTreeMap::new(),
+        }
+    }
+}
