@@ -3,6 +3,7 @@
 //! Each stage hands plain data to the next. This module only sequences them; the work is in
 //! `discover`, `facts`, `input`, `policy` and `findings`.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -12,6 +13,7 @@ use crate::diag::Error;
 use crate::discover::{self, ArtifactPath, DiscoverOptions};
 use crate::facts;
 use crate::findings;
+use crate::hexdump;
 use crate::input::{self, Artifact, InputDocument};
 use crate::policy;
 use crate::report::Report;
@@ -33,8 +35,18 @@ pub struct NoProgress;
 
 impl Progress for NoProgress {}
 
+/// Hex dumps around each artifact's first wasm error, by artifact path.
+pub type Snippets = BTreeMap<String, (u64, String, usize)>;
+
 /// Builds the policy input document (`wasmgate facts`).
 pub fn facts(request: &CheckRequest, progress: &dyn Progress) -> Result<InputDocument, Error> {
+    gather(request, progress).map(|(document, _)| document)
+}
+
+fn gather(
+    request: &CheckRequest,
+    progress: &dyn Progress,
+) -> Result<(InputDocument, Snippets), Error> {
     let artifacts = discover::discover(&DiscoverOptions {
         paths: &request.paths,
         cwd: &request.cwd,
@@ -43,7 +55,7 @@ pub fn facts(request: &CheckRequest, progress: &dyn Progress) -> Result<InputDoc
         exclude: &request.config.config.artifacts.exclude,
     })?;
     progress.start(artifacts.len());
-    let collected: Vec<Result<Artifact, Error>> = artifacts
+    let collected: Vec<Result<(Artifact, Option<(u64, String, usize)>), Error>> = artifacts
         .par_iter()
         .map(|artifact| {
             let result = collect(artifact, request);
@@ -52,36 +64,57 @@ pub fn facts(request: &CheckRequest, progress: &dyn Progress) -> Result<InputDoc
         })
         .collect();
     progress.finish();
-    let artifacts = collected.into_iter().collect::<Result<Vec<_>, _>>()?;
-    Ok(input::build(artifacts))
+    let mut snippets = Snippets::new();
+    let mut found = Vec::with_capacity(collected.len());
+    for result in collected {
+        let (artifact, snippet) = result?;
+        if let Some(snippet) = snippet {
+            snippets.insert(artifact.path.clone(), snippet);
+        }
+        found.push(artifact);
+    }
+    Ok((input::build(found), snippets))
 }
 
 /// Runs the gate (`wasmgate check`).
 pub fn check(request: &CheckRequest, progress: &dyn Progress) -> Result<Report, Error> {
     // Policies compile before the slow fact collection, so a broken policy fails fast.
     let policies = policy::load(&request.policy)?;
-    let document = facts(request, progress)?;
+    let (document, snippets) = gather(request, progress)?;
     let input = serde_json::to_value(&document).map_err(|e| Error::PolicyResult {
         rule: "input".to_string(),
         message: e.to_string(),
     })?;
     let raw = policy::evaluate(&policies, &input)?;
-    Ok(findings::report(&document, raw, &policies, &request.config))
+    Ok(findings::report(
+        &document,
+        raw,
+        &policies,
+        &request.config,
+        &snippets,
+    ))
 }
 
-fn collect(artifact: &ArtifactPath, request: &CheckRequest) -> Result<Artifact, Error> {
+fn collect(
+    artifact: &ArtifactPath,
+    request: &CheckRequest,
+) -> Result<(Artifact, Option<(u64, String, usize)>), Error> {
     let bytes = read(&artifact.path, &artifact.display, request.max_size)?;
     let sha256 = hex(&Sha256::digest(&bytes));
     let (wasm, size) = rayon::join(
         || facts::wasm::collect(&bytes),
         || facts::size::collect(&artifact.path, &bytes, &sha256, &request.sizes),
     );
-    Ok(Artifact {
+    let snippet = wasm.validation_error.as_ref().and_then(|error| {
+        hexdump::around(&bytes, error.offset).map(|(text, at)| (error.offset, text, at))
+    });
+    let artifact = Artifact {
         path: artifact.display.clone(),
         sha256,
         size,
         wasm,
-    })
+    };
+    Ok((artifact, snippet))
 }
 
 fn read(path: &Path, display: &str, limit: u64) -> Result<Vec<u8>, Error> {

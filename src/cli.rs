@@ -108,9 +108,9 @@ pub struct GateArgs {
     #[arg(long)]
     pub no_compress: bool,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format [default: human for check, json for facts].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
 }
 
 /// `explain` options.

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::app::Snippets;
 use crate::config::{Level, LoadedConfig};
 use crate::diag::codes::{self, USER_POLICY_CODE};
 use crate::input::InputDocument;
@@ -15,6 +16,7 @@ pub fn report(
     raw: Vec<RawFinding>,
     policies: &PolicySet,
     config: &LoadedConfig,
+    snippets: &Snippets,
 ) -> Report {
     let mut sources = BTreeMap::new();
     let config_name = config
@@ -27,11 +29,22 @@ pub fn report(
         let Some(severity) = apply_override(config, &code, raw.severity) else {
             continue;
         };
-        let location = match (&raw.config_key, &config_name) {
+        let config_location = match (&raw.config_key, &config_name) {
             (Some(key), Some(name)) => config.span_of(key).map(|span| {
                 sources.insert(name.clone(), config.source.clone());
                 location(name, &config.source, span.start, span.len())
             }),
+            _ => None,
+        };
+        let snippet = match (&raw.artifact, raw.offset) {
+            (Some(artifact), Some(offset)) => snippets
+                .get(artifact)
+                .filter(|(at, _, _)| *at == offset)
+                .map(|(_, text, start)| {
+                    let name = format!("{artifact} (bytes)");
+                    sources.insert(name.clone(), text.clone());
+                    location(&name, text, *start, 2)
+                }),
             _ => None,
         };
         let help = raw
@@ -43,9 +56,10 @@ pub fn report(
             message: raw.message,
             artifact: raw.artifact,
             offset: raw.offset,
-            location,
+            location: config_location,
             help,
             details: raw.details,
+            snippet,
         });
     }
     for (package, file) in &policies.skipped {
@@ -67,6 +81,7 @@ pub fn report(
             location: Some(location(file, &text, start, "package".len())),
             help: codes::lookup(code).map(|info| info.help.to_string()),
             details: None,
+            snippet: None,
         });
     }
     let artifacts = document

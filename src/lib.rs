@@ -14,6 +14,7 @@ pub mod exit;
 pub mod explain;
 pub mod facts;
 pub mod findings;
+pub mod hexdump;
 pub mod input;
 pub mod policy;
 pub mod report;

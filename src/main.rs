@@ -47,7 +47,7 @@ fn check(args: &Args, gate: &GateArgs, style: HumanStyle, error_style: HumanStyl
         let progress = progress::Spinner::new(std::io::stderr().is_terminal() && !args.quiet);
         wasmgate::check(&request, &progress)
     });
-    match (outcome, gate.format) {
+    match (outcome, gate.format.unwrap_or(Format::Human)) {
         (Ok(report), Format::Human) => {
             let code = write_stdout(&human::render(&report, style));
             if code == exit::PASS { exit::code(report.verdict) } else { code }
@@ -78,6 +78,9 @@ fn facts(args: &Args, gate: &GateArgs, error_style: HumanStyle) -> u8 {
         wasmgate::collect_facts(&request, &progress)
     });
     match outcome {
+        Ok(document) if gate.format == Some(Format::Human) => {
+            write_stdout(&wasmgate::input::summary(&document))
+        }
         Ok(document) => match serde_json::to_string_pretty(&document) {
             Ok(mut text) => {
                 text.push('\n');

@@ -52,3 +52,64 @@ pub fn build(mut artifacts: Vec<Artifact>) -> InputDocument {
 pub fn schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(InputDocument)).unwrap_or_default()
 }
+
+/// A short text summary of the document (`wasmgate facts --format human`).
+pub fn summary(document: &InputDocument) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    for a in &document.artifacts {
+        let kind = a.wasm.kind.map_or("not wasm", |k| match k {
+            crate::facts::wasm::WasmKind::Module => "module",
+            crate::facts::wasm::WasmKind::Component => "component",
+        });
+        let _ = writeln!(out, "{} ({kind}, sha256 {})", a.path, a.sha256);
+        let optional = |n: Option<u64>| n.map_or_else(|| "-".to_string(), |n| n.to_string());
+        let _ = writeln!(
+            out,
+            "  size      raw {} gzip {} brotli {}",
+            a.size.raw,
+            optional(a.size.gzip),
+            optional(a.size.brotli)
+        );
+        let validity = match &a.wasm.validation_error {
+            None => "valid".to_string(),
+            Some(e) => format!("INVALID at byte {}: {}", e.offset, e.message),
+        };
+        let _ = writeln!(out, "  validity  {validity}");
+        let _ = writeln!(
+            out,
+            "  functions {} imported, {} defined, code {} bytes",
+            a.wasm.functions.imported, a.wasm.functions.defined, a.wasm.functions.code_size
+        );
+        let _ = writeln!(
+            out,
+            "  imports   {}  exports {}",
+            a.wasm.imports.len(),
+            a.wasm.exports.len()
+        );
+        for m in &a.wasm.memories {
+            let max = m
+                .maximum_pages
+                .map_or_else(|| "unbounded".to_string(), |p| p.to_string());
+            let _ = writeln!(
+                out,
+                "  memory {}  {} .. {max} pages{}{}{}",
+                m.index,
+                m.initial_pages,
+                if m.shared { ", shared" } else { "" },
+                if m.memory64 { ", memory64" } else { "" },
+                if m.imported { ", imported" } else { "" }
+            );
+        }
+        if let Some(component) = &a.wasm.component {
+            for name in &component.imported_interfaces {
+                let _ = writeln!(out, "  imports interface {name}");
+            }
+            let _ = writeln!(out, "  core modules {}", component.modules.len());
+        }
+        if !a.wasm.proposals.is_empty() {
+            let _ = writeln!(out, "  proposals {}", a.wasm.proposals.join(", "));
+        }
+    }
+    out
+}

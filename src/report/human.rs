@@ -88,14 +88,19 @@ fn render_finding(report: &Report, finding: &Finding, style: HumanStyle) -> Stri
     if let Some(help) = &finding.help {
         diagnostic = diagnostic.with_help(help.clone());
     }
-    let source = finding.location.as_ref().and_then(|location| {
+    let (label, spot) = match (&finding.location, &finding.snippet) {
+        (Some(location), _) => ("set here", Some(location)),
+        (None, Some(snippet)) => ("here", Some(snippet)),
+        (None, None) => ("", None),
+    };
+    let source = spot.and_then(|location| {
         let text = report.sources.get(&location.file)?;
         Some((location, text))
     });
     let rendered = match source {
         Some((location, text)) => {
             let diagnostic = diagnostic.with_label(LabeledSpan::new(
-                Some("set here".to_string()),
+                Some(label.to_string()),
                 location.start,
                 location.length,
             ));

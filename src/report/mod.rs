@@ -81,6 +81,10 @@ pub struct Finding {
     pub help: Option<String>,
     /// Extra structured data from the policy.
     pub details: Option<serde_json::Value>,
+    /// A labelled hex dump around `offset`, for human output only.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub snippet: Option<Location>,
 }
 
 /// One artifact's line in the summary table.
@@ -202,4 +206,9 @@ impl Report {
             sources: BTreeMap::new(),
         }
     }
+}
+
+/// The JSON Schema of the report, as committed in `schema/report.v1.json`.
+pub fn schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Report)).unwrap_or_default()
 }

@@ -24,7 +24,7 @@ pub fn collect(bytes: &[u8]) -> WasmFacts {
     );
     let mut first_error = invalid.map(into_error);
     let (mut facts, _) = finish(parsed, &mut first_error);
-    facts.validation_error = first_error;
+    facts.validation_error = first_error.map(|error| readable(error, bytes));
     facts.valid = facts.validation_error.is_none();
     facts
 }
@@ -82,6 +82,26 @@ fn finish(parsed: Parsed<'_>, error: &mut Option<ValidationError>) -> (WasmFacts
     }
     facts.proposals = structural.sorted();
     (facts, structural)
+}
+
+/// wasmparser prints a bad magic number as two debug-formatted arrays; say it in one line.
+fn readable(error: ValidationError, bytes: &[u8]) -> ValidationError {
+    if !error.message.starts_with("magic header not detected") {
+        return error;
+    }
+    let found: Vec<String> = bytes.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    let text: String = bytes
+        .iter()
+        .take(4)
+        .map(|&b| if b.is_ascii_graphic() { char::from(b) } else { '.' })
+        .collect();
+    ValidationError {
+        message: format!(
+            "not a wasm binary: expected the magic bytes 00 61 73 6d (\\0asm), found {} ({text:?})",
+            if found.is_empty() { "an empty file".to_string() } else { found.join(" ") }
+        ),
+        offset: error.offset,
+    }
 }
 
 fn interfaces(items: &[ComponentItem]) -> Vec<String> {

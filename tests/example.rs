@@ -1,0 +1,60 @@
+//! The bundled demo: its committed wasm matches its `.wat` sources, and the README command
+//! gives the verdict and findings the README shows.
+
+mod common;
+
+use std::path::Path;
+
+use common::run;
+
+/// `examples/demo/dist/X.wasm` is `examples/demo/src/X.wat` compiled by the `wat` crate.
+/// Run with `WASMGATE_BLESS=1` to regenerate after editing a source.
+#[test]
+fn demo_wasm_matches_its_sources() {
+    let demo = common::repo().join("examples/demo");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(demo.join("src")).unwrap() {
+        let source = entry.unwrap().path();
+        let compiled = wat::parse_file(&source).unwrap();
+        let name = source.file_stem().unwrap().to_string_lossy().to_string();
+        let target = demo.join("dist").join(format!("{name}.wasm"));
+        if std::env::var_os("WASMGATE_BLESS").is_some() {
+            std::fs::write(&target, &compiled).unwrap();
+        }
+        let committed = std::fs::read(&target).unwrap_or_default();
+        assert!(
+            committed == compiled,
+            "{} is stale: run WASMGATE_BLESS=1 cargo test --test example",
+            target.display()
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 2);
+}
+
+#[test]
+fn readme_demo_command_fails_with_real_findings() {
+    let sandbox = common::Sandbox::new();
+    let mut cmd = sandbox.cmd();
+    cmd.current_dir(common::repo()).args([
+        "check",
+        "--config",
+        "examples/demo/wasmgate.toml",
+    ]);
+    let (code, stdout, stderr) = run(&mut cmd);
+    assert_eq!(code, 1, "stdout:\n{stdout}\nstderr:\n{stderr}");
+    for expected in [
+        "size-budget-exceeded",
+        "memory-too-large",
+        "custom-section-missing",
+        "custom-section-debug",
+        "dist/cli.wasm",
+        "wasmgate: FAIL",
+        "raw = 200",
+    ] {
+        assert!(stdout.contains(expected), "missing {expected:?} in:\n{stdout}");
+    }
+    assert!(Path::new(&common::repo().join("README.md")).is_file());
+    let readme = std::fs::read_to_string(common::repo().join("README.md")).unwrap();
+    assert!(readme.contains("cargo run -- check --config examples/demo/wasmgate.toml"));
+}
