@@ -76,7 +76,9 @@ pub enum Command {
     #[command(after_help = FACTS_EXAMPLES)]
     Facts(GateArgs),
     /// Explain a finding code: what it means, what sets it, what to do.
-    #[command(after_help = "Examples:\n  wasmgate explain size-budget-exceeded\n  wasmgate explain --list")]
+    #[command(
+        after_help = "Examples:\n  wasmgate explain size-budget-exceeded\n  wasmgate explain --list"
+    )]
     Explain(ExplainArgs),
 }
 

@@ -127,7 +127,11 @@ fn expand(given: &str, cwd: &Path) -> Result<Vec<PathBuf>, Error> {
     // Walk only the literal part of the pattern: `dist/**/*.wasm` walks `dist/`.
     let literal: PathBuf = Path::new(given)
         .components()
-        .take_while(|c| !c.as_os_str().to_string_lossy().contains(['*', '?', '[', '{']))
+        .take_while(|c| {
+            !c.as_os_str()
+                .to_string_lossy()
+                .contains(['*', '?', '[', '{'])
+        })
         .collect();
     let base = cwd.join(&literal);
     Ok(walk(&base, true)

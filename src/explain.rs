@@ -17,7 +17,11 @@ pub fn explain(code: &str) -> Result<String, Error> {
     })?;
     let mut out = String::new();
     let _ = writeln!(out, "{}", info.code);
-    let _ = writeln!(out, "  default severity: {}", info.default_severity.as_str());
+    let _ = writeln!(
+        out,
+        "  default severity: {}",
+        info.default_severity.as_str()
+    );
     let _ = writeln!(out, "  configured by:    {}", info.config);
     let _ = writeln!(out, "\n{}\n\nWhat to do: {}", info.summary, info.help);
     let _ = writeln!(

@@ -19,10 +19,12 @@ pub fn report(
     snippets: &Snippets,
 ) -> Report {
     let mut sources = BTreeMap::new();
-    let config_name = config
-        .path
-        .as_ref()
-        .map(|p| p.file_name().unwrap_or_default().to_string_lossy().to_string());
+    let config_name = config.path.as_ref().map(|p| {
+        p.file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string()
+    });
     let mut findings = Vec::new();
     for raw in raw {
         let code = raw.code.unwrap_or_else(|| USER_POLICY_CODE.to_string());

@@ -50,11 +50,19 @@ fn check(args: &Args, gate: &GateArgs, style: HumanStyle, error_style: HumanStyl
     match (outcome, gate.format.unwrap_or(Format::Human)) {
         (Ok(report), Format::Human) => {
             let code = write_stdout(&human::render(&report, style));
-            if code == exit::PASS { exit::code(report.verdict) } else { code }
+            if code == exit::PASS {
+                exit::code(report.verdict)
+            } else {
+                code
+            }
         }
         (Ok(report), Format::Json) => {
             let code = write_stdout(&json::render(&report));
-            if code == exit::PASS { exit::code(report.verdict) } else { code }
+            if code == exit::PASS {
+                exit::code(report.verdict)
+            } else {
+                code
+            }
         }
         (Err(error), Format::Json) => {
             let report = Report::from_error(ReportError {
@@ -110,7 +118,11 @@ fn log_request(request: &wasmgate::CheckRequest) {
         err,
         "wasmgate: namespaces {}{}",
         request.policy.namespaces.join(", "),
-        if request.policy.all_namespaces { " (all namespaces)" } else { "" }
+        if request.policy.all_namespaces {
+            " (all namespaces)"
+        } else {
+            ""
+        }
     );
     match &request.sizes.cache_dir {
         Some(dir) => {

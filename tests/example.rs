@@ -36,11 +36,8 @@ fn demo_wasm_matches_its_sources() {
 fn readme_demo_command_fails_with_real_findings() {
     let sandbox = common::Sandbox::new();
     let mut cmd = sandbox.cmd();
-    cmd.current_dir(common::repo()).args([
-        "check",
-        "--config",
-        "examples/demo/wasmgate.toml",
-    ]);
+    cmd.current_dir(common::repo())
+        .args(["check", "--config", "examples/demo/wasmgate.toml"]);
     let (code, stdout, stderr) = run(&mut cmd);
     assert_eq!(code, 1, "stdout:\n{stdout}\nstderr:\n{stderr}");
     for expected in [
@@ -52,7 +49,10 @@ fn readme_demo_command_fails_with_real_findings() {
         "wasmgate: FAIL",
         "raw = 200",
     ] {
-        assert!(stdout.contains(expected), "missing {expected:?} in:\n{stdout}");
+        assert!(
+            stdout.contains(expected),
+            "missing {expected:?} in:\n{stdout}"
+        );
     }
     assert!(Path::new(&common::repo().join("README.md")).is_file());
     let readme = std::fs::read_to_string(common::repo().join("README.md")).unwrap();

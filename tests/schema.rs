@@ -41,7 +41,10 @@ fn every_code_has_a_heading_in_docs_rules() {
         .iter()
         .map(|info| info.code)
         .collect();
-    assert_eq!(headings, codes, "docs/rules.md headings and the code catalogue differ");
+    assert_eq!(
+        headings, codes,
+        "docs/rules.md headings and the code catalogue differ"
+    );
 }
 
 #[test]
@@ -68,7 +71,10 @@ fn every_input_field_is_documented() {
         .iter()
         .filter(|name| !docs.contains(&format!("`{name}`")))
         .collect();
-    assert!(missing.is_empty(), "docs/input.md does not document {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "docs/input.md does not document {missing:?}"
+    );
 }
 
 fn collect_properties(value: &serde_json::Value, names: &mut BTreeSet<String>) {

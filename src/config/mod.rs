@@ -235,9 +235,14 @@ pub struct CustomSectionsConfig {
 impl Default for CustomSectionsConfig {
     fn default() -> Self {
         CustomSectionsConfig {
-            debug: [".debug_*", "name", "sourceMappingURL", "external_debug_info"]
-                .map(String::from)
-                .to_vec(),
+            debug: [
+                ".debug_*",
+                "name",
+                "sourceMappingURL",
+                "external_debug_info",
+            ]
+            .map(String::from)
+            .to_vec(),
             deny: Vec::new(),
             require: Vec::new(),
         }
@@ -316,8 +321,14 @@ fn split_index(segment: &str) -> (&str, Option<usize>) {
     }
 }
 
+/// The path relative to the working directory when below it, as people typed it.
 fn display_name(path: &Path) -> String {
-    path.display().to_string()
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+        .display()
+        .to_string()
 }
 
 /// A config that cannot be used.
@@ -400,7 +411,12 @@ fn check(config: &Config) -> Result<(), (String, String)> {
             ))
         }
     };
-    range("compression.gzip_level", config.compression.gzip_level, 0, 9)?;
+    range(
+        "compression.gzip_level",
+        config.compression.gzip_level,
+        0,
+        9,
+    )?;
     range(
         "compression.brotli_quality",
         config.compression.brotli_quality,
@@ -434,6 +450,16 @@ fn check(config: &Config) -> Result<(), (String, String)> {
             return Err((
                 format!("budgets[{index}]"),
                 format!("budgets[{index}] sets no limit: give raw, gzip or brotli"),
+            ));
+        }
+    }
+    for code in crate::policy::builtin::NOT_OVERRIDABLE {
+        if config.rules.contains_key(*code) {
+            return Err((
+                format!("rules.{code}"),
+                format!(
+                    "{code} cannot be overridden: an invalid or malformed module never passes the gate"
+                ),
             ));
         }
     }

@@ -166,10 +166,7 @@ pub enum Error {
 
     /// An unknown code given to `wasmgate explain`.
     #[error("unknown code `{code}`")]
-    #[diagnostic(
-        code(wasmgate::explain::unknown_code),
-        help("known codes: {known}")
-    )]
+    #[diagnostic(code(wasmgate::explain::unknown_code), help("known codes: {known}"))]
     UnknownCode {
         /// What was asked.
         code: String,

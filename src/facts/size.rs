@@ -224,8 +224,7 @@ mod tests {
         let bytes: Vec<u8> = (0..20_000u32).map(|i| (i % 251) as u8).collect();
         let options = SizeOptions::default();
         let gzip = compressed_len(Codec::Gzip, &bytes, &options);
-        let mut encoder =
-            flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(9));
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(9));
         encoder.write_all(&bytes).unwrap();
         assert_eq!(gzip, encoder.finish().unwrap().len() as u64);
         let brotli = compressed_len(Codec::Brotli, &bytes, &options);

@@ -9,16 +9,29 @@ use crate::config::Config;
 
 /// `(file name, Rego source)` of every built-in policy.
 pub const POLICIES: &[(&str, &str)] = &[
-    ("custom_sections.rego", include_str!("../../policies/custom_sections.rego")),
+    (
+        "custom_sections.rego",
+        include_str!("../../policies/custom_sections.rego"),
+    ),
     ("exports.rego", include_str!("../../policies/exports.rego")),
     ("imports.rego", include_str!("../../policies/imports.rego")),
     ("lib.rego", include_str!("../../policies/lib.rego")),
     ("memory.rego", include_str!("../../policies/memory.rego")),
-    ("proposals.rego", include_str!("../../policies/proposals.rego")),
+    (
+        "proposals.rego",
+        include_str!("../../policies/proposals.rego"),
+    ),
     ("size.rego", include_str!("../../policies/size.rego")),
     ("wasi.rego", include_str!("../../policies/wasi.rego")),
     ("wasm.rego", include_str!("../../policies/wasm.rego")),
 ];
+
+/// Built-in files that run even with `[policy] builtin = false`: an invalid module never
+/// passes the gate.
+pub const ALWAYS_ON: &[&str] = &["lib.rego", "wasm.rego"];
+
+/// Codes that no `[rules]` override may change, for the same reason.
+pub const NOT_OVERRIDABLE: &[&str] = &["wasm-malformed", "wasm-invalid"];
 
 /// Package prefix of the built-in policies.
 pub const PACKAGE_PREFIX: &str = "data.wasmgate.builtin";

@@ -52,12 +52,16 @@ pub(crate) fn offset(text: &str, line: usize, column: usize) -> Option<usize> {
 }
 
 /// File, span and summary of an error raised while compiling `name` (`text`).
-pub(crate) fn locate(message: &str, name: &str, text: &str) -> (String, Option<SourceSpan>, String) {
+pub(crate) fn locate(
+    message: &str,
+    name: &str,
+    text: &str,
+) -> (String, Option<SourceSpan>, String) {
     let summary = summary(message);
     match position(message) {
         Some(position) => {
-            let span = offset(text, position.line, position.column)
-                .map(|at| SourceSpan::from((at, 1)));
+            let span =
+                offset(text, position.line, position.column).map(|at| SourceSpan::from((at, 1)));
             (
                 format!("{}:{}:{}", position.file, position.line, position.column),
                 span,

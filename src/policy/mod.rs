@@ -65,12 +65,13 @@ pub fn load(options: &PolicyOptions) -> Result<PolicySet, Error> {
     });
     let mut sources = BTreeMap::new();
     let mut packages = Vec::new();
-    if options.builtin {
-        for (file, text) in builtin::POLICIES {
-            let name = builtin::display_name(file);
-            add(&mut engine, &name, text)?;
-            sources.insert(name, (*text).to_string());
+    for (file, text) in builtin::POLICIES {
+        if !options.builtin && !builtin::ALWAYS_ON.contains(file) {
+            continue;
         }
+        let name = builtin::display_name(file);
+        add(&mut engine, &name, text)?;
+        sources.insert(name, (*text).to_string());
     }
     let builtin_packages = engine.get_packages().map_err(|e| Error::PolicyLoad {
         path: "<builtin>".to_string(),

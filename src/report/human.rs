@@ -4,8 +4,7 @@
 use std::fmt::Write as _;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic,
-    NamedSource,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource,
 };
 
 use super::{Finding, Report, Severity, Verdict};
@@ -114,7 +113,9 @@ fn render_finding(report: &Report, finding: &Finding, style: HumanStyle) -> Stri
 }
 
 fn table(report: &Report) -> String {
-    let header = ["artifact", "kind", "raw", "gzip", "brotli", "imports", "verdict"];
+    let header = [
+        "artifact", "kind", "raw", "gzip", "brotli", "imports", "verdict",
+    ];
     let mut rows: Vec<[String; 7]> = vec![header.map(String::from)];
     for artifact in &report.artifacts {
         let optional = |n: Option<u64>| n.map_or_else(|| "-".to_string(), |n| n.to_string());

@@ -185,7 +185,11 @@ impl Report {
         };
         Report {
             schema_version: REPORT_SCHEMA_VERSION.to_string(),
-            verdict: if deny > 0 { Verdict::Fail } else { Verdict::Pass },
+            verdict: if deny > 0 {
+                Verdict::Fail
+            } else {
+                Verdict::Pass
+            },
             summary,
             artifacts,
             findings,

@@ -79,3 +79,30 @@ pub fn facts(sandbox: &Sandbox, args: &[&str]) -> serde_json::Value {
     assert_eq!(code, 0, "facts failed: {stderr}");
     serde_json::from_str(&stdout).unwrap()
 }
+
+/// Runs `wasmgate check --format json ARGS` and returns the exit code and the typed report.
+pub fn check_json(sandbox: &Sandbox, args: &[&str]) -> (i32, wasmgate::report::Report, String) {
+    let (code, stdout, stderr) = run(sandbox.cmd().args(["check", "--format", "json"]).args(args));
+    let report: wasmgate::report::Report = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("not a report ({e}):\n{stdout}\nstderr:\n{stderr}"));
+    (code, report, stderr)
+}
+
+/// The codes of a report's findings, sorted, with severities.
+pub fn codes(report: &wasmgate::report::Report) -> Vec<(String, String)> {
+    let mut codes: Vec<(String, String)> = report
+        .findings
+        .iter()
+        .map(|f| (f.code.clone(), f.severity.as_str().to_string()))
+        .collect();
+    codes.sort();
+    codes
+}
+
+/// True when some finding has this code (and, when given, artifact).
+pub fn has(report: &wasmgate::report::Report, code: &str, artifact: Option<&str>) -> bool {
+    report
+        .findings
+        .iter()
+        .any(|f| f.code == code && artifact.is_none_or(|a| f.artifact.as_deref() == Some(a)))
+}

@@ -43,13 +43,13 @@ fn finish(parsed: Parsed<'_>, error: &mut Option<ValidationError>) -> (WasmFacts
         facts.malformed = true;
         keep_first(error, parse_error);
     }
-    let scanned = bodies
-        .par_iter()
-        .map(proposals::scan_function)
-        .try_reduce(Proposals::default, |mut a, b| {
+    let scanned = bodies.par_iter().map(proposals::scan_function).try_reduce(
+        Proposals::default,
+        |mut a, b| {
             a.extend(b);
             Ok(a)
-        });
+        },
+    );
     match scanned {
         Ok(found) => structural.extend(found),
         Err(scan_error) => {
@@ -59,9 +59,7 @@ fn finish(parsed: Parsed<'_>, error: &mut Option<ValidationError>) -> (WasmFacts
     }
     for module in nested {
         let module_range = module.range.clone();
-        let mut module_error = error
-            .clone()
-            .filter(|e| module_range.contains(&e.offset));
+        let mut module_error = error.clone().filter(|e| module_range.contains(&e.offset));
         let (mut module_facts, module_proposals) = finish(module, &mut module_error);
         module_facts.valid = module_error.is_none();
         if let Some(module_error) = module_error {
@@ -93,12 +91,22 @@ fn readable(error: ValidationError, bytes: &[u8]) -> ValidationError {
     let text: String = bytes
         .iter()
         .take(4)
-        .map(|&b| if b.is_ascii_graphic() { char::from(b) } else { '.' })
+        .map(|&b| {
+            if b.is_ascii_graphic() {
+                char::from(b)
+            } else {
+                '.'
+            }
+        })
         .collect();
     ValidationError {
         message: format!(
             "not a wasm binary: expected the magic bytes 00 61 73 6d (\\0asm), found {} ({text:?})",
-            if found.is_empty() { "an empty file".to_string() } else { found.join(" ") }
+            if found.is_empty() {
+                "an empty file".to_string()
+            } else {
+                found.join(" ")
+            }
         ),
         offset: error.offset,
     }

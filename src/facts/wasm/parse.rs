@@ -7,9 +7,9 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 
 use wasmparser::{
-    BinaryReader, BinaryReaderError, Chunk, CompositeInnerType, ComponentExternName,
-    ComponentExternalKind, DataKind, ExternalKind, FunctionBody, KnownCustom,
-    Parser, Payload, TypeRef, WasmFeatures,
+    BinaryReader, BinaryReaderError, Chunk, ComponentExternName, ComponentExternalKind,
+    CompositeInnerType, DataKind, ExternalKind, FunctionBody, KnownCustom, Parser, Payload,
+    TypeRef, WasmFeatures,
 };
 
 use super::model::{
@@ -85,10 +85,7 @@ impl<'a> Walker<'a> {
                 Chunk::Parsed { consumed, payload } => (consumed, payload),
                 // Not reachable with `eof = true`, but a truncated file must not pass silently.
                 Chunk::NeedMoreData(_) => {
-                    return Err(ValidationError::at(
-                        "unexpected end of file",
-                        pos as u64,
-                    ));
+                    return Err(ValidationError::at("unexpected end of file", pos as u64));
                 }
             };
             pos += consumed;
@@ -400,7 +397,8 @@ impl<'a> Walker<'a> {
             }
             _ if reader.name() == "target_features" => {
                 self.facts.target_features =
-                    read_target_features(reader.data(), reader.data_offset() as u64).unwrap_or_default();
+                    read_target_features(reader.data(), reader.data_offset() as u64)
+                        .unwrap_or_default();
             }
             _ => {}
         }
@@ -508,7 +506,9 @@ fn func_type(func: &wasmparser::FuncType) -> FuncType {
 
 fn component_item(name: &ComponentExternName<'_>, kind: ComponentExternalKind) -> ComponentItem {
     let full = name.full_name().into_owned();
-    let interface_name = name.full_implements().map_or(full.clone(), |i| i.into_owned());
+    let interface_name = name
+        .full_implements()
+        .map_or(full.clone(), |i| i.into_owned());
     // Interface names look like `ns:pkg/iface@version`; plain names like `run` have no `:`.
     let (interface, version) = if interface_name.contains(':') && interface_name.contains('/') {
         match interface_name.split_once('@') {
