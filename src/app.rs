@@ -13,7 +13,7 @@ use crate::diag::Error;
 use crate::discover::{self, ArtifactPath, DiscoverOptions};
 use crate::facts;
 use crate::findings;
-use crate::hexdump;
+use crate::hexdump::{self, ByteSnippet};
 use crate::input::{self, Artifact, InputDocument};
 use crate::policy;
 use crate::report::Report;
@@ -36,7 +36,7 @@ pub struct NoProgress;
 impl Progress for NoProgress {}
 
 /// Hex dumps around each artifact's first wasm error, by artifact path.
-pub type Snippets = BTreeMap<String, (u64, String, usize)>;
+pub type Snippets = BTreeMap<String, ByteSnippet>;
 
 /// Builds the policy input document (`wasmgate facts`).
 pub fn facts(request: &CheckRequest, progress: &dyn Progress) -> Result<InputDocument, Error> {
@@ -55,7 +55,7 @@ fn gather(
         exclude: &request.config.config.artifacts.exclude,
     })?;
     progress.start(artifacts.len());
-    let collected: Vec<Result<(Artifact, Option<(u64, String, usize)>), Error>> = artifacts
+    let collected: Vec<Result<(Artifact, Option<ByteSnippet>), Error>> = artifacts
         .par_iter()
         .map(|artifact| {
             let result = collect(artifact, request);
@@ -98,16 +98,17 @@ pub fn check(request: &CheckRequest, progress: &dyn Progress) -> Result<Report, 
 fn collect(
     artifact: &ArtifactPath,
     request: &CheckRequest,
-) -> Result<(Artifact, Option<(u64, String, usize)>), Error> {
+) -> Result<(Artifact, Option<ByteSnippet>), Error> {
     let bytes = read(&artifact.path, &artifact.display, request.max_size)?;
     let sha256 = hex(&Sha256::digest(&bytes));
     let (wasm, size) = rayon::join(
         || facts::wasm::collect(&bytes),
         || facts::size::collect(&artifact.path, &bytes, &sha256, &request.sizes),
     );
-    let snippet = wasm.validation_error.as_ref().and_then(|error| {
-        hexdump::around(&bytes, error.offset).map(|(text, at)| (error.offset, text, at))
-    });
+    let snippet = wasm
+        .validation_error
+        .as_ref()
+        .and_then(|error| hexdump::around(&bytes, error.offset));
     let artifact = Artifact {
         path: artifact.display.clone(),
         sha256,

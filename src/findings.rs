@@ -41,11 +41,11 @@ pub fn report(
         let snippet = match (&raw.artifact, raw.offset) {
             (Some(artifact), Some(offset)) => snippets
                 .get(artifact)
-                .filter(|(at, _, _)| *at == offset)
-                .map(|(_, text, start)| {
+                .filter(|snippet| snippet.offset == offset)
+                .map(|snippet| {
                     let name = format!("{artifact} (bytes)");
-                    sources.insert(name.clone(), text.clone());
-                    location(&name, text, *start, 2)
+                    sources.insert(name.clone(), snippet.text.clone());
+                    location(&name, &snippet.text, snippet.label_at, 2)
                 }),
             _ => None,
         };

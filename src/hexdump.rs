@@ -5,8 +5,20 @@ use std::fmt::Write as _;
 
 const WIDTH: usize = 16;
 
-/// The dump text and the byte span of the offending byte's two hex digits in it.
-pub fn around(bytes: &[u8], offset: u64) -> Option<(String, usize)> {
+/// A hex dump with the position of one byte's two hex digits in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ByteSnippet {
+    /// The byte offset in the artifact that the dump is about.
+    pub offset: u64,
+    /// The dump: `00000010  0b 00 …` lines.
+    pub text: String,
+    /// Where the offending byte's hex digits start in `text`.
+    pub label_at: usize,
+}
+
+/// The dump around `offset`, or None when the offset lies past the end of the bytes.
+pub fn around(bytes: &[u8], offset: u64) -> Option<ByteSnippet> {
+    let at = offset;
     let offset = usize::try_from(offset).ok()?;
     // An offset at the end means "more bytes were expected": point just past the last byte.
     let row = offset.min(bytes.len()) / WIDTH;
@@ -33,7 +45,11 @@ pub fn around(bytes: &[u8], offset: u64) -> Option<(String, usize)> {
         }
         text.push('\n');
     }
-    Some((text, label?))
+    Some(ByteSnippet {
+        offset: at,
+        text,
+        label_at: label?,
+    })
 }
 
 #[cfg(test)]
@@ -43,9 +59,12 @@ mod tests {
     #[test]
     fn labels_the_offending_byte() {
         let bytes: Vec<u8> = (0..40).collect();
-        let (text, at) = around(&bytes, 0x13).unwrap();
-        assert_eq!(&text[at..at + 2], "13");
-        let (text, at) = around(&bytes, 40).unwrap();
-        assert_eq!(&text[at..at + 2], "^^");
+        let snippet = around(&bytes, 0x13).unwrap();
+        let at = snippet.label_at;
+        assert_eq!(&snippet.text[at..at + 2], "13");
+        let snippet = around(&bytes, 40).unwrap();
+        let at = snippet.label_at;
+        assert_eq!(&snippet.text[at..at + 2], "^^");
+        assert!(around(&bytes, 41).is_none());
     }
 }

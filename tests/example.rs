@@ -1,5 +1,6 @@
 //! The bundled demo: its committed wasm matches its `.wat` sources, and the README command
 //! gives the verdict and findings the README shows.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

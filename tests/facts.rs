@@ -1,4 +1,5 @@
 //! Wasm facts checked against what each `.wat` fixture encodes.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

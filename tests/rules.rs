@@ -1,4 +1,5 @@
 //! Every built-in rule, firing and not firing, through the real binary and its JSON report.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

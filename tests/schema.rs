@@ -1,5 +1,6 @@
 //! The contracts stay locked: the committed JSON Schemas match the Rust types, and every code
 //! and input field is documented.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
@@ -94,4 +95,22 @@ fn collect_properties(value: &serde_json::Value, names: &mut BTreeSet<String>) {
         }
         _ => {}
     }
+}
+
+/// The complete example in docs/config.md is a config wasmgate accepts.
+#[test]
+fn config_docs_example_is_valid() {
+    let docs = std::fs::read_to_string(common::repo().join("docs/config.md")).unwrap();
+    let example = docs
+        .split("## A complete example")
+        .nth(1)
+        .and_then(|rest| rest.split("```toml\n").nth(1))
+        .and_then(|block| block.split("```").next())
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wasmgate.toml");
+    std::fs::write(&path, example).unwrap();
+    let loaded = wasmgate::config::load(&path).unwrap();
+    assert_eq!(loaded.config.budgets.len(), 2);
+    assert_eq!(loaded.config.memory.max_bytes.unwrap().0, 64 << 20);
 }

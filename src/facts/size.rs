@@ -139,15 +139,24 @@ fn compressed_len(codec: Codec, bytes: &[u8], options: &SizeOptions) -> u64 {
             let _ = encoder.finish();
         }
         Codec::Brotli => {
-            let mut encoder = brotli::CompressorWriter::new(
+            let params = brotli::enc::BrotliEncoderParams {
+                quality: options.brotli_quality.min(11) as i32,
+                lgwin: options.brotli_window.clamp(10, 24) as i32,
+                size_hint: bytes.len(),
+                ..Default::default()
+            };
+            // The whole input in one buffer: the encoder's output depends on how input is fed,
+            // and one-shot compression is what `brotli -q 11` and Node's brotliCompressSync do.
+            let mut input = vec![0u8; bytes.len().max(1)];
+            let mut output = vec![0u8; 64 * 1024];
+            let _ = brotli::BrotliCompressCustomAlloc(
+                &mut &bytes[..],
                 &mut counter,
-                64 * 1024,
-                options.brotli_quality.min(11),
-                options.brotli_window.clamp(10, 24),
+                &mut input,
+                &mut output,
+                &params,
+                brotli::enc::StandardAlloc::default(),
             );
-            let _ = encoder.write_all(bytes);
-            let _ = encoder.flush();
-            drop(encoder);
         }
     }
     counter.0
@@ -228,12 +237,29 @@ mod tests {
         encoder.write_all(&bytes).unwrap();
         assert_eq!(gzip, encoder.finish().unwrap().len() as u64);
         let brotli = compressed_len(Codec::Brotli, &bytes, &options);
+        // Decompresses to the input, and is the stream the brotli library makes in one shot.
         let mut out = Vec::new();
-        {
-            let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
-            writer.write_all(&bytes).unwrap();
-        }
+        let params = brotli::enc::BrotliEncoderParams {
+            quality: 11,
+            lgwin: 22,
+            size_hint: bytes.len(),
+            ..Default::default()
+        };
+        let mut input = vec![0u8; bytes.len()];
+        let mut output = vec![0u8; 4096];
+        brotli::BrotliCompressCustomAlloc(
+            &mut &bytes[..],
+            &mut out,
+            &mut input,
+            &mut output,
+            &params,
+            brotli::enc::StandardAlloc::default(),
+        )
+        .unwrap();
         assert_eq!(brotli, out.len() as u64);
+        let mut round = Vec::new();
+        brotli::BrotliDecompress(&mut &out[..], &mut round).unwrap();
+        assert_eq!(round, bytes);
         assert!(brotli < bytes.len() as u64 / 10);
     }
 }

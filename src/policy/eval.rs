@@ -178,7 +178,7 @@ fn eval_error(policies: &PolicySet, package: &str, message: &str) -> Error {
         return Error::PolicyEval {
             file: package.to_string(),
             message: summary,
-            src: miette::NamedSource::new(package.to_string(), String::new()),
+            src: miette::NamedSource::new(package, String::new()),
             span: None,
         };
     };

@@ -135,7 +135,7 @@ fn add(engine: &mut Engine, name: &str, text: &str) -> Result<String, Error> {
             Error::PolicyCompile {
                 file,
                 message: summary,
-                src: miette::NamedSource::new(name.to_string(), text.to_string()),
+                src: miette::NamedSource::new(name, text.to_string()),
                 span,
             }
         })

@@ -96,7 +96,7 @@ fn render_finding(report: &Report, finding: &Finding, style: HumanStyle) -> Stri
         let text = report.sources.get(&location.file)?;
         Some((location, text))
     });
-    let rendered = match source {
+    match source {
         Some((location, text)) => {
             let diagnostic = diagnostic.with_label(LabeledSpan::new(
                 Some(label.to_string()),
@@ -108,8 +108,7 @@ fn render_finding(report: &Report, finding: &Finding, style: HumanStyle) -> Stri
             render_diagnostic(report.as_ref(), style)
         }
         None => render_diagnostic(&diagnostic, style),
-    };
-    rendered
+    }
 }
 
 fn table(report: &Report) -> String {

@@ -397,8 +397,7 @@ impl<'a> Walker<'a> {
             }
             _ if reader.name() == "target_features" => {
                 self.facts.target_features =
-                    read_target_features(reader.data(), reader.data_offset() as u64)
-                        .unwrap_or_default();
+                    read_target_features(reader.data(), reader.data_offset()).unwrap_or_default();
             }
             _ => {}
         }
