@@ -20,7 +20,10 @@ fn generated_module(functions: usize) -> Vec<u8> {
     }
     wat.push_str("(data (i32.const 1024) \"");
     for i in 0..200_000u32 {
-        wat.push_str(&format!("\\{:02x}", (i.wrapping_mul(2_654_435_761) >> 24) as u8));
+        wat.push_str(&format!(
+            "\\{:02x}",
+            (i.wrapping_mul(2_654_435_761) >> 24) as u8
+        ));
     }
     wat.push_str("\"))");
     wat::parse_str(&wat).unwrap()

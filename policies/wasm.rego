@@ -5,31 +5,25 @@ import rego.v1
 
 deny contains finding if {
 	some a in input.artifacts
-	a.malformed
-	err := object.get(a, "validation_error", null)
-	finding := {
-		"code": "wasm-malformed",
-		"artifact": a.path,
-		"msg": describe(a, "is not a well-formed wasm binary"),
-		"offset": object.get(err, "offset", 0),
-		"details": {"error": err},
-	}
+	a.malformed == true
+	finding := invalid(a, "wasm-malformed", "is not a well-formed wasm binary")
 }
 
 deny contains finding if {
 	some a in input.artifacts
 	not a.malformed
-	not a.valid
-	err := object.get(a, "validation_error", null)
-	finding := {
-		"code": "wasm-invalid",
-		"artifact": a.path,
-		"msg": describe(a, "does not validate"),
-		"offset": object.get(err, "offset", 0),
-		"details": {"error": err},
-	}
+	a.valid == false
+	finding := invalid(a, "wasm-invalid", "does not validate")
+}
+
+invalid(a, code, what) := {
+	"code": code,
+	"artifact": a.path,
+	"msg": describe(a, what),
+	"offset": object.get(a, ["validation_error", "offset"], 0),
+	"details": {"error": object.get(a, "validation_error", null)},
 }
 
 describe(a, what) := sprintf("%s: %s", [what, a.validation_error.message]) if {
-	a.validation_error != null
+	is_string(a.validation_error.message)
 } else := what

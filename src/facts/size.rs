@@ -202,14 +202,18 @@ fn sibling_size(codec: Codec, path: &Path, bytes: &[u8]) -> Option<u64> {
     (read.is_ok() && decompressed == bytes).then_some(compressed_len)
 }
 
+/// The key names the content, the settings and the wasmgate version: another encoder version
+/// may compress differently, so an upgrade recomputes rather than trusting old figures.
 fn cache_key(codec: Codec, sha256: &str, options: &SizeOptions) -> String {
-    match codec {
+    let version = env!("CARGO_PKG_VERSION");
+    let key = match codec {
         Codec::Gzip => format!("{sha256}.gzip-{}", options.gzip_level),
         Codec::Brotli => format!(
             "{sha256}.brotli-{}-w{}",
             options.brotli_quality, options.brotli_window
         ),
-    }
+    };
+    format!("{key}.v{version}")
 }
 
 fn read_cache(path: &Path) -> Option<u64> {
