@@ -6,15 +6,21 @@ use std::path::PathBuf;
 
 use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
 
-const EXIT_STATUS: &str = "\
-Exit status:
+/// The exit-code table, shared by the top-level help and `check --help`.
+macro_rules! exit_status {
+    () => {
+        "Exit status:
   0  the gate passed (warnings allowed)
   1  the gate failed: at least one finding of severity deny
   2  wasmgate could not decide: bad usage, bad config, unreadable input, no artifacts,
-     policy compile or runtime error, policy timeout";
+     policy compile or runtime error, policy timeout"
+    };
+}
 
-const CHECK_EXAMPLES: &str = "\
-Examples:
+const EXIT_STATUS: &str = exit_status!();
+
+const CHECK_EXAMPLES: &str = concat!(
+    "Examples:
   wasmgate check                           # artifacts from wasmgate.toml or the default search
   wasmgate check dist/app.wasm             # one file
   wasmgate check 'dist/**/*.wasm' pkg/     # globs and directories
@@ -22,11 +28,9 @@ Examples:
   wasmgate check --format json > report.json
   wasmgate check --policy policies/ --namespace wasmgate.release
 
-Exit status:
-  0  the gate passed (warnings allowed)
-  1  the gate failed: at least one finding of severity deny
-  2  wasmgate could not decide: bad usage, bad config, unreadable input, no artifacts,
-     policy compile or runtime error, policy timeout";
+",
+    exit_status!()
+);
 
 const FACTS_EXAMPLES: &str = "\
 Examples:

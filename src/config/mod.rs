@@ -272,29 +272,28 @@ impl LoadedConfig {
     /// The byte span of a key path such as `budgets[0].gzip` or `memory.max_bytes`.
     pub fn span_of(&self, key_path: &str) -> Option<Range<usize>> {
         self.path.as_ref()?;
-        let table = toml::de::DeTable::parse(&self.source).ok()?;
-        let mut current: Option<Range<usize>> = Some(table.span());
-        let mut value: Option<&toml::de::DeValue<'_>> = None;
-        let mut root = Some(table.get_ref());
-        for segment in key_path.split('.') {
+        let root = toml::de::DeTable::parse(&self.source).ok()?;
+        let mut table = root.get_ref();
+        let mut span = None;
+        let mut segments = key_path.split('.').peekable();
+        while let Some(segment) = segments.next() {
             let (key, index) = split_index(segment);
-            let entry = match (root.take(), value.take()) {
-                (Some(table), _) => lookup(table, key),
-                (None, Some(toml::de::DeValue::Table(table))) => lookup(table, key),
-                _ => None,
-            }?;
-            let (mut span, mut next) = (entry.span(), entry.get_ref());
+            let mut entry = lookup(table, key)?;
             if let Some(index) = index {
-                let toml::de::DeValue::Array(items) = next else {
+                let toml::de::DeValue::Array(items) = entry.get_ref() else {
                     return None;
                 };
-                let item = items.get(index)?;
-                (span, next) = (item.span(), item.get_ref());
+                entry = items.get(index)?;
             }
-            current = Some(span);
-            value = Some(next);
+            span = Some(entry.span());
+            if segments.peek().is_some() {
+                let toml::de::DeValue::Table(inner) = entry.get_ref() else {
+                    return None;
+                };
+                table = inner;
+            }
         }
-        current
+        span
     }
 
     /// A miette source for labels into this config.

@@ -22,7 +22,7 @@ pub fn collect(bytes: &[u8]) -> WasmFacts {
         || parse::parse(bytes, 0..bytes.len() as u64),
         || validate::validate(bytes),
     );
-    let mut first_error = invalid.map(into_error);
+    let mut first_error = invalid.map(ValidationError::from);
     let (mut facts, _) = finish(parsed, &mut first_error);
     facts.validation_error = first_error.map(|error| readable(error, bytes));
     facts.valid = facts.validation_error.is_none();
@@ -54,7 +54,7 @@ fn finish(parsed: Parsed<'_>, error: &mut Option<ValidationError>) -> (WasmFacts
         Ok(found) => structural.extend(found),
         Err(scan_error) => {
             facts.malformed = true;
-            keep_first(error, into_error(scan_error));
+            keep_first(error, ValidationError::from(scan_error));
         }
     }
     for module in nested {
@@ -128,10 +128,6 @@ fn keep_first(slot: &mut Option<ValidationError>, candidate: ValidationError) {
         Some(existing) if existing.offset <= candidate.offset => {}
         _ => *slot = Some(candidate),
     }
-}
-
-fn into_error(error: BinaryReaderError) -> ValidationError {
-    ValidationError::from(error)
 }
 
 impl From<BinaryReaderError> for ValidationError {
