@@ -341,3 +341,48 @@ fn matching_compressed_siblings_are_used_and_stale_ones_ignored() {
     let parsed: SizeSource = serde_json::from_value(size["brotli_source"].clone()).unwrap();
     assert_eq!(parsed, SizeSource::Computed);
 }
+
+/// On a terminal, a progress bar appears once measuring takes over a second. `script` (from
+/// util-linux) gives the binary a pseudo-terminal.
+#[test]
+fn progress_bar_on_a_terminal_only() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        println!("skipped: `script` (util-linux) is not installed, so no pseudo-terminal");
+        return;
+    }
+    let sandbox = Sandbox::new();
+    // Incompressible bytes make brotli quality 11 take seconds.
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let noise: Vec<u8> = (0..1_500_000)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect();
+    sandbox.write("big.wasm", &noise);
+    let binary = assert_cmd::cargo::cargo_bin("wasmgate");
+    let command = format!("{} facts big.wasm > /dev/null", binary.display());
+    let output = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(sandbox.path())
+        .env("WASMGATE_CACHE_DIR", "")
+        .output()
+        .unwrap();
+    let terminal = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        terminal.contains("measuring"),
+        "no progress bar on the terminal: {terminal:?}"
+    );
+    // Without a terminal, stderr stays clean.
+    let (_, _, stderr) = run(sandbox
+        .cmd()
+        .env("WASMGATE_CACHE_DIR", "")
+        .args(["facts", "big.wasm"]));
+    assert!(!stderr.contains("measuring"), "{stderr}");
+}

@@ -73,7 +73,10 @@ pub fn render(report: &Report, style: HumanStyle) -> String {
 fn render_finding(report: &Report, finding: &Finding, style: HumanStyle) -> String {
     let message = match (&finding.artifact, finding.offset) {
         (Some(artifact), Some(offset)) => {
-            format!("{artifact}: {} (at byte offset {offset}, {offset:#x})", finding.message)
+            format!(
+                "{artifact}: {} (at byte offset {offset}, {offset:#x})",
+                finding.message
+            )
         }
         (Some(artifact), None) => format!("{artifact}: {}", finding.message),
         (None, _) => finding.message.clone(),
