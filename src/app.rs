@@ -4,17 +4,21 @@
 //! `discover`, `facts`, `input`, `policy` and `findings`.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
+use crate::baseline::{self, Compression};
 use crate::diag::Error;
 use crate::discover::{self, ArtifactPath, DiscoverOptions};
 use crate::facts;
 use crate::findings;
 use crate::hexdump::{self, ByteSnippet};
-use crate::input::{self, Artifact, InputDocument};
+use crate::config::Trust;
+use crate::git::Repo;
+use crate::history;
+use crate::input::{self, Artifact, BaselineSource, Context, InputDocument};
 use crate::policy;
 use crate::report::Report;
 use crate::request::CheckRequest;
@@ -73,7 +77,55 @@ fn gather(
         }
         found.push(artifact);
     }
-    Ok((input::build(found), snippets))
+    let context = context(request)?;
+    Ok((input::build(found, context), snippets))
+}
+
+/// Git facts, the baseline and its history: everything besides the artifacts themselves.
+fn context(request: &CheckRequest) -> Result<Context, Error> {
+    let baseline = request.baseline.as_ref().map(|loaded| {
+        let source = BaselineSource {
+            path: loaded.path.clone(),
+            revision: loaded.revision.clone(),
+            found: loaded.baseline.is_some(),
+        };
+        (source, loaded.baseline.clone())
+    });
+    let Some(repo) = request.repo_dir.as_deref().map(Repo::discover).transpose()?.flatten()
+    else {
+        return Ok(Context {
+            git: None,
+            baseline,
+            history: BTreeMap::new(),
+        });
+    };
+    let Some(head) = repo.head() else {
+        return Ok(Context {
+            git: None,
+            baseline,
+            history: BTreeMap::new(),
+        });
+    };
+    let trust = match request.trust {
+        Trust::Base if request.base.is_some() => "base",
+        _ => "head",
+    };
+    let mut git = facts::git::collect(&repo, request.base.as_ref(), trust, &request.config.config.ai)?;
+    git.governing_changes.clone_from(&request.governing_changes);
+    let settings = &request.config.config.baseline;
+    let baseline_path = request.root.join(&settings.path);
+    let history = match repo.relative(&baseline_path) {
+        Some(relative) => {
+            let from = request.base.as_ref().map_or(head, |b| b.merge_base);
+            history::collect(&repo, from, &relative, settings.history)?
+        }
+        None => BTreeMap::new(),
+    };
+    Ok(Context {
+        git: Some(git),
+        baseline,
+        history,
+    })
 }
 
 /// Runs the gate (`wasmgate check`).
@@ -114,6 +166,9 @@ fn collect(
         sha256,
         size,
         wasm,
+        baseline: None,
+        delta: None,
+        history: Vec::new(),
     };
     Ok((artifact, snippet))
 }
@@ -140,4 +195,27 @@ fn hex(bytes: &[u8]) -> String {
         let _ = write!(out, "{b:02x}");
         out
     })
+}
+
+/// Writes the baseline of the artifacts (`wasmgate baseline`); returns the file and the count.
+pub fn write_baseline(
+    request: &CheckRequest,
+    progress: &dyn Progress,
+    output: Option<&Path>,
+) -> Result<(PathBuf, usize), Error> {
+    let document = facts(request, progress)?;
+    let accepted = baseline::build(&document.artifacts, Compression::of(&request.sizes));
+    let path = match output {
+        Some(path) => request.cwd.join(path),
+        None => request.root.join(&request.config.config.baseline.path),
+    };
+    let write_error = |source| Error::WriteBaseline {
+        path: path.display().to_string(),
+        source,
+    };
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(write_error)?;
+    }
+    std::fs::write(&path, baseline::render(&accepted)).map_err(write_error)?;
+    Ok((path, accepted.artifacts.len()))
 }

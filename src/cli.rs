@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
 
+use crate::config::Trust;
+
 /// The exit-code table, shared by the top-level help and `check --help`.
 macro_rules! exit_status {
     () => {
@@ -40,6 +42,17 @@ Examples:
 Exit status:
   0  the document was written
   2  it could not be built (no artifacts, unreadable file, bad config)";
+
+const BASELINE_EXAMPLES: &str = "\
+Examples:
+  wasmgate baseline                        # accept the current artifacts
+  git add .wasmgate/baseline.json && git commit -m 'Accept wasm sizes'
+
+`check` compares each artifact with the baseline as committed at the merge-base.
+
+Exit status:
+  0  the baseline was written
+  2  it could not be (no artifacts, unreadable file, bad config)";
 
 /// wasmgate: gate WebAssembly releases in CI.
 ///
@@ -79,6 +92,9 @@ pub enum Command {
     /// Print the policy input document (wasmgate.input/v1) as JSON, like `conftest parse`.
     #[command(after_help = FACTS_EXAMPLES)]
     Facts(GateArgs),
+    /// Write the accepted facts of the artifacts to the baseline file, to commit.
+    #[command(after_help = BASELINE_EXAMPLES)]
+    Baseline(BaselineArgs),
     /// Explain a finding code: what it means, what sets it, what to do.
     #[command(
         after_help = "Examples:\n  wasmgate explain size-budget-exceeded\n  wasmgate explain --list"
@@ -117,6 +133,55 @@ pub struct GateArgs {
     /// Output format [default: human for check, json for facts].
     #[arg(long, value_enum)]
     pub format: Option<Format>,
+
+    /// Compare against the merge-base of REF and HEAD [default: detected from
+    /// WASMGATE_BASE, GITHUB_BASE_REF, GitLab merge request variables, the branch's upstream,
+    /// or the remote's default branch].
+    #[arg(long, value_name = "REF", conflicts_with = "no_base")]
+    pub base: Option<String>,
+
+    /// Compare against nothing: no merge-base, no commits, the baseline from the work tree.
+    #[arg(long)]
+    pub no_base: bool,
+
+    /// Read wasmgate.toml and policies from the merge-base (`base`, the default when a base is
+    /// known: a PR cannot loosen its own gate) or from the work tree (`head`).
+    #[arg(long, value_enum, value_name = "FROM")]
+    pub trust: Option<Trust>,
+}
+
+/// `baseline` options.
+#[derive(Debug, Clone, ClapArgs)]
+pub struct BaselineArgs {
+    /// Artifacts, as for `check`.
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<String>,
+
+    /// Record no compressed sizes (their budgets then cannot be compared).
+    #[arg(long)]
+    pub no_compress: bool,
+
+    /// Where to write [default: [baseline] path, .wasmgate/baseline.json under the root].
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+impl BaselineArgs {
+    /// The gate options a baseline run uses: its own files, no base.
+    pub fn gate(&self) -> GateArgs {
+        GateArgs {
+            paths: self.paths.clone(),
+            policies: Vec::new(),
+            namespaces: Vec::new(),
+            all_namespaces: false,
+            rego_v0: false,
+            no_compress: self.no_compress,
+            format: None,
+            base: None,
+            no_base: true,
+            trust: Some(Trust::Head),
+        }
+    }
 }
 
 /// `explain` options.

@@ -6,19 +6,24 @@
 //! writes them.
 
 pub mod app;
+pub mod baseline;
 pub mod cli;
 pub mod config;
+pub mod delta;
 pub mod diag;
 pub mod discover;
 pub mod exit;
 pub mod explain;
 pub mod facts;
 pub mod findings;
+pub mod git;
 pub mod hexdump;
+pub mod history;
 pub mod input;
 pub mod policy;
 pub mod report;
 pub mod request;
+pub mod sources;
 
 pub use app::{NoProgress, Progress, check, facts as collect_facts};
 pub use diag::Error;

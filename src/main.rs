@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use wasmgate::cli::{Args, ColorChoice, Command, Format, GateArgs};
+use wasmgate::cli::{Args, BaselineArgs, ColorChoice, Command, Format, GateArgs};
 use wasmgate::report::human::{self, HumanStyle};
 use wasmgate::report::{Report, ReportError, json};
 use wasmgate::{Error, exit, explain, request};
@@ -25,6 +25,7 @@ fn main() -> ExitCode {
     let code = match &args.command {
         Command::Check(gate) => check(&args, gate, style, error_style),
         Command::Facts(gate) => facts(&args, gate, error_style),
+        Command::Baseline(baseline_args) => baseline(&args, baseline_args, error_style),
         Command::Explain(explain_args) => {
             if explain_args.list {
                 write_stdout(&explain::list())
@@ -103,9 +104,47 @@ fn facts(args: &Args, gate: &GateArgs, error_style: HumanStyle) -> u8 {
     }
 }
 
+fn baseline(args: &Args, baseline_args: &BaselineArgs, error_style: HumanStyle) -> u8 {
+    let outcome = request::build(&baseline_args.gate(), args.config.as_deref()).and_then(|request| {
+        if args.verbose {
+            log_request(&request);
+        }
+        let progress = progress::Spinner::new(std::io::stderr().is_terminal() && !args.quiet);
+        wasmgate::app::write_baseline(&request, &progress, baseline_args.output.as_deref())
+    });
+    match outcome {
+        Ok((path, count)) => {
+            if args.quiet {
+                return exit::PASS;
+            }
+            let shown = std::env::current_dir()
+                .ok()
+                .and_then(|cwd| path.strip_prefix(cwd).ok().map(|p| p.display().to_string()))
+                .unwrap_or_else(|| path.display().to_string());
+            write_stdout(&format!(
+                "wasmgate: wrote {shown} ({count} artifact{}); commit it to accept these facts\n",
+                if count == 1 { "" } else { "s" }
+            ))
+        }
+        Err(error) => report_error(&error, error_style),
+    }
+}
+
 fn log_request(request: &wasmgate::CheckRequest) {
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "wasmgate: root {}", request.root.display());
+    match &request.base {
+        Some(base) => {
+            let _ = writeln!(
+                err,
+                "wasmgate: base {} ({}), merge-base {}; gate files trusted from {:?}",
+                base.reference, base.reason, base.merge_base, request.trust
+            );
+        }
+        None => {
+            let _ = writeln!(err, "wasmgate: no base");
+        }
+    }
     match &request.config.path {
         Some(path) => {
             let _ = writeln!(err, "wasmgate: config {}", path.display());

@@ -19,9 +19,7 @@ fn run_case(path: &std::path::Path) {
     let mut data = serde_json::json!({});
     data["wasmgate_config"] = builtin::config_data(&loaded.config);
     let options = PolicyOptions {
-        required_paths: Vec::new(),
-        optional_paths: Vec::new(),
-        root: dir.path().to_path_buf(),
+        sources: Vec::new(),
         namespaces: vec!["wasmgate".to_string()],
         all_namespaces: false,
         rego_v0: false,

@@ -44,6 +44,16 @@ pub struct Config {
     pub custom_sections: CustomSectionsConfig,
     /// Export limits.
     pub exports: ExportsConfig,
+    /// How wasmgate uses the repository.
+    pub git: GitConfig,
+    /// The committed baseline of accepted facts.
+    pub baseline: BaselineConfig,
+    /// Growth budgets against the baseline at the merge-base.
+    pub growth: Vec<Growth>,
+    /// New capabilities against the baseline.
+    pub capabilities: CapabilitiesConfig,
+    /// AI provenance rules.
+    pub ai: AiConfig,
 }
 
 /// `[artifacts]`
@@ -257,6 +267,173 @@ pub struct ExportsConfig {
     pub max: Option<u32>,
 }
 
+/// `[git]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GitConfig {
+    /// Exit 2 outside a git repository instead of skipping the git-based rules.
+    pub required: bool,
+    /// Where config, policies and the baseline are read when a base is known: `base` (the
+    /// merge-base; the PR cannot loosen its own gate) or `head`.
+    pub trust: Trust,
+}
+
+impl Default for GitConfig {
+    fn default() -> Self {
+        GitConfig {
+            required: false,
+            trust: Trust::Base,
+        }
+    }
+}
+
+/// Which commit the gate's own files are read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Trust {
+    /// The merge-base with the base branch (when a base is known).
+    Base,
+    /// The work tree.
+    Head,
+}
+
+/// `[baseline]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BaselineConfig {
+    /// Path of the baseline file, relative to the root.
+    pub path: String,
+    /// Most baseline changes read for the size history (first-parent, newest first).
+    pub history: usize,
+}
+
+impl Default for BaselineConfig {
+    fn default() -> Self {
+        BaselineConfig {
+            path: ".wasmgate/baseline.json".to_string(),
+            history: 50,
+        }
+    }
+}
+
+/// One `[[growth]]` entry: growth fails only past both the percentage and the byte floor.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Growth {
+    /// Glob over artifact paths; default `**`.
+    #[serde(default = "match_all")]
+    pub artifacts: String,
+    /// Raw size growth limit.
+    pub raw: Option<GrowthLimit>,
+    /// gzip size growth limit.
+    pub gzip: Option<GrowthLimit>,
+    /// brotli size growth limit.
+    pub brotli: Option<GrowthLimit>,
+}
+
+/// Growth past `percent` **and** `bytes` fails.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GrowthLimit {
+    /// Percent of the baseline size.
+    pub percent: f64,
+    /// Bytes.
+    pub bytes: ByteSize,
+}
+
+impl Config {
+    /// `[[growth]]`, or the default: every metric of every artifact, 5 % and 8 KiB.
+    pub fn growth_budgets(&self) -> Vec<Growth> {
+        if !self.growth.is_empty() {
+            return self.growth.clone();
+        }
+        let limit = Some(GrowthLimit {
+            percent: 5.0,
+            bytes: ByteSize(8 * 1024),
+        });
+        vec![Growth {
+            artifacts: match_all(),
+            raw: limit,
+            gzip: limit,
+            brotli: limit,
+        }]
+    }
+}
+
+/// `[capabilities]`
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CapabilitiesConfig {
+    /// New imports or interfaces matching these patterns are not findings.
+    pub allow_new: Vec<String>,
+}
+
+/// `[ai]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AiConfig {
+    /// Trailer keys whose presence marks a commit AI-assisted.
+    pub trailers: Vec<String>,
+    /// Names or addresses (case-insensitive substrings) of AI tools, matched in
+    /// `Co-authored-by` and review trailers.
+    pub identities: Vec<String>,
+    /// AI-assisted commits touching protected paths need a human review trailer.
+    pub require_review: bool,
+    /// The review trailer key.
+    pub review_trailer: String,
+    /// When set, AI-assisted commits must say so with this trailer (e.g. `Assisted-by`).
+    pub require_trailer: Option<String>,
+    /// Trailer keys that must not attribute AI (e.g. `Co-authored-by`).
+    pub forbid_trailers: Vec<String>,
+    /// Paths that need review: the gate's own files, keys and CI.
+    pub protected: Vec<String>,
+    /// More protected paths: capability-bearing source (bindings, host calls).
+    pub capability_paths: Vec<String>,
+}
+
+impl Default for AiConfig {
+    fn default() -> Self {
+        let strings = |items: &[&str]| items.iter().map(|s| (*s).to_string()).collect();
+        AiConfig {
+            trailers: strings(&["Assisted-by", "Generated-by", "AI-assisted", "AI-generated"]),
+            identities: strings(&[
+                "copilot",
+                "claude",
+                "anthropic",
+                "chatgpt",
+                "openai",
+                "codex",
+                "cursor",
+                "gemini",
+                "devin",
+                "aider",
+                "codeium",
+                "windsurf",
+                "tabnine",
+                "amazon q",
+                "codewhisperer",
+                "jules",
+            ]),
+            require_review: true,
+            review_trailer: "Reviewed-by".to_string(),
+            require_trailer: None,
+            forbid_trailers: Vec::new(),
+            protected: strings(&[
+                "wasmgate.toml",
+                "**/wasmgate.toml",
+                "policies/**",
+                ".wasmgate/**",
+                ".github/**",
+                "keys/**",
+                "**/*.pem",
+                "**/*.key",
+                "**/*.pub",
+            ]),
+            capability_paths: Vec::new(),
+        }
+    }
+}
+
 /// A config and where it came from.
 #[derive(Debug, Clone, Default)]
 pub struct LoadedConfig {
@@ -264,6 +441,9 @@ pub struct LoadedConfig {
     pub config: Config,
     /// The file it was read from; None when the defaults are in use.
     pub path: Option<PathBuf>,
+    /// How to name it in diagnostics: `wasmgate.toml`, or `wasmgate.toml@<commit>` when it
+    /// was read from the merge-base.
+    pub display: String,
     /// The file's text, for labelling spans.
     pub source: String,
 }
@@ -298,8 +478,8 @@ impl LoadedConfig {
 
     /// A miette source for labels into this config.
     pub fn named_source(&self) -> Option<NamedSource<String>> {
-        let path = self.path.as_ref()?;
-        Some(NamedSource::new(display_name(path), self.source.clone()))
+        self.path.as_ref()?;
+        Some(NamedSource::new(self.display.clone(), self.source.clone()))
     }
 }
 
@@ -379,10 +559,15 @@ pub fn load(path: &Path) -> Result<LoadedConfig, ConfigError> {
         path: display_name(path),
         source,
     })?;
+    load_text(path, &display_name(path), source)
+}
+
+/// Checks config text that belongs at `path` (read from disk or from a commit).
+pub fn load_text(path: &Path, display: &str, source: String) -> Result<LoadedConfig, ConfigError> {
     let invalid = |message: String, span: Option<Range<usize>>| ConfigError::Invalid {
-        path: display_name(path),
+        path: display.to_string(),
         message,
-        src: NamedSource::new(display_name(path), source.clone()),
+        src: NamedSource::new(display.to_string(), source.clone()),
         span: span.map(SourceSpan::from),
     };
     let config: Config =
@@ -390,6 +575,7 @@ pub fn load(path: &Path) -> Result<LoadedConfig, ConfigError> {
     let loaded = LoadedConfig {
         config,
         path: Some(path.to_path_buf()),
+        display: display.to_string(),
         source: source.clone(),
     };
     if let Err((key, message)) = check(&loaded.config) {
@@ -441,6 +627,19 @@ fn check(config: &Config) -> Result<(), (String, String)> {
     };
     globs("artifacts.include", &config.artifacts.include)?;
     globs("artifacts.exclude", &config.artifacts.exclude)?;
+    globs("ai.protected", &config.ai.protected)?;
+    globs("ai.capability_paths", &config.ai.capability_paths)?;
+    for (index, growth) in config.growth.iter().enumerate() {
+        let key = format!("growth[{index}].artifacts");
+        globset::Glob::new(&growth.artifacts)
+            .map_err(|e| (key.clone(), format!("{key} is not a valid glob: {e}")))?;
+        if growth.raw.is_none() && growth.gzip.is_none() && growth.brotli.is_none() {
+            return Err((
+                format!("growth[{index}]"),
+                format!("growth[{index}] sets no limit: give raw, gzip or brotli"),
+            ));
+        }
+    }
     for (index, budget) in config.budgets.iter().enumerate() {
         let key = format!("budgets[{index}].artifacts");
         globset::Glob::new(&budget.artifacts)
@@ -479,6 +678,7 @@ mod tests {
         LoadedConfig {
             config: toml::from_str(text).unwrap(),
             path: Some(PathBuf::from(FILE_NAME)),
+            display: FILE_NAME.to_string(),
             source: text.to_string(),
         }
     }

@@ -174,6 +174,99 @@ pub enum Error {
         known: String,
     },
 
+    /// A repository git refuses to open because another user owns it (common in containers).
+    #[error("git refuses to open the repository at {path}: {message}")]
+    #[diagnostic(
+        code(wasmgate::git::ownership),
+        help(
+            "the checkout belongs to another user (typical in containers). Mark it safe: `git config --global --add safe.directory \"$PWD\"` (GitHub Actions in a container: run that before wasmgate), or run wasmgate as the owner"
+        )
+    )]
+    GitOwnership {
+        /// Where.
+        path: String,
+        /// libgit2's message.
+        message: String,
+    },
+
+    /// Any other libgit2 failure.
+    #[error("git: cannot {doing}: {message}")]
+    #[diagnostic(code(wasmgate::git::failed))]
+    Git {
+        /// What wasmgate was doing.
+        doing: String,
+        /// libgit2's message.
+        message: String,
+    },
+
+    /// A base ref that does not resolve.
+    #[error("base `{reference}` ({reason}) is not a commit in this repository{}", if *shallow { " (the clone is shallow)" } else { "" })]
+    #[diagnostic(
+        code(wasmgate::git::unknown_base),
+        help(
+            "fetch the base branch: `git fetch origin <branch>`; in GitHub Actions use actions/checkout with `fetch-depth: 0`; or pass --base REF / --no-base"
+        )
+    )]
+    UnknownBase {
+        /// The ref.
+        reference: String,
+        /// Where it came from.
+        reason: String,
+        /// The clone is shallow.
+        shallow: bool,
+    },
+
+    /// HEAD and the base share no history that the clone holds.
+    #[error("no merge-base between HEAD and `{reference}`{}", if *shallow { ": the clone is shallow, so the commit where the branch started is missing" } else { ": they share no history" })]
+    #[diagnostic(
+        code(wasmgate::git::no_merge_base),
+        help(
+            "fetch the full history: actions/checkout with `fetch-depth: 0` (GitHub), GIT_DEPTH: 0 (GitLab), or `git fetch --unshallow`; or pass --no-base to skip comparisons"
+        )
+    )]
+    NoMergeBase {
+        /// The base ref.
+        reference: String,
+        /// The clone is shallow.
+        shallow: bool,
+    },
+
+    /// `[git] required = true` outside a repository.
+    #[error("{path} is not inside a git repository, and [git] required is true")]
+    #[diagnostic(
+        code(wasmgate::git::not_a_repository),
+        help("run wasmgate inside the checkout, or set [git] required = false to skip git-based rules")
+    )]
+    NotARepository {
+        /// The directory.
+        path: String,
+    },
+
+    /// A committed baseline that cannot be read.
+    #[error("baseline {path} at {revision} is not a wasmgate baseline: {message}")]
+    #[diagnostic(
+        code(wasmgate::baseline::invalid),
+        help("regenerate it with `wasmgate baseline` and commit the result")
+    )]
+    BadBaseline {
+        /// The file.
+        path: String,
+        /// Where it was read (a commit or `the work tree`).
+        revision: String,
+        /// What is wrong.
+        message: String,
+    },
+
+    /// The baseline file cannot be written.
+    #[error("cannot write baseline {path}: {source}")]
+    #[diagnostic(code(wasmgate::baseline::write))]
+    WriteBaseline {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+
     /// The working directory cannot be determined.
     #[error("cannot determine the working directory: {0}")]
     #[diagnostic(code(wasmgate::io::cwd))]

@@ -1,5 +1,6 @@
 //! Fact collectors. Each is a sibling that records what is true of one input and never
 //! imports another collector, the policy code or the report code.
 
+pub mod git;
 pub mod size;
 pub mod wasm;

@@ -5,6 +5,7 @@
 //! decompresses to exactly the artifact's bytes. The cache is an optimisation only: any
 //! failure to read or write it falls back to compressing.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -27,6 +28,9 @@ pub struct SizeOptions {
     pub cache_dir: Option<PathBuf>,
     /// Use `ARTIFACT.gz` / `ARTIFACT.br` siblings when they match the artifact.
     pub use_siblings: bool,
+    /// Compressed sizes already known by content hash (gzip, brotli), measured with these
+    /// settings: the accepted sizes of unchanged artifacts.
+    pub known: BTreeMap<String, (u64, u64)>,
 }
 
 impl Default for SizeOptions {
@@ -38,6 +42,7 @@ impl Default for SizeOptions {
             brotli_window: 22,
             cache_dir: None,
             use_siblings: true,
+            known: BTreeMap::new(),
         }
     }
 }
@@ -51,9 +56,9 @@ pub struct SizeFacts {
     pub gzip: Option<u64>,
     /// brotli-compressed size; null with `--no-compress`.
     pub brotli: Option<u64>,
-    /// Where the gzip figure came from: `computed`, `cache` or `sibling`.
+    /// Where the gzip figure came from: `computed`, `cache`, `sibling` or `baseline`.
     pub gzip_source: Option<SizeSource>,
-    /// Where the brotli figure came from: `computed`, `cache` or `sibling`.
+    /// Where the brotli figure came from: `computed`, `cache`, `sibling` or `baseline`.
     pub brotli_source: Option<SizeSource>,
 }
 
@@ -67,6 +72,8 @@ pub enum SizeSource {
     Cache,
     /// Measured from a `.gz`/`.br` file next to the artifact that decompresses to its bytes.
     Sibling,
+    /// The accepted size in the baseline: the artifact is byte-for-byte unchanged.
+    Baseline,
 }
 
 #[derive(Clone, Copy)]
@@ -85,6 +92,15 @@ pub fn collect(path: &Path, bytes: &[u8], sha256: &str, options: &SizeOptions) -
             brotli: None,
             gzip_source: None,
             brotli_source: None,
+        };
+    }
+    if let Some(&(gzip, brotli)) = options.known.get(sha256) {
+        return SizeFacts {
+            raw,
+            gzip: Some(gzip),
+            brotli: Some(brotli),
+            gzip_source: Some(SizeSource::Baseline),
+            brotli_source: Some(SizeSource::Baseline),
         };
     }
     let ((gzip, gzip_source), (brotli, brotli_source)) = rayon::join(

@@ -7,8 +7,14 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use std::collections::BTreeMap;
+
+use crate::baseline::{self, Baseline, BaselineEntry};
+use crate::delta::{self, Delta};
+use crate::facts::git::GitFacts;
 use crate::facts::size::SizeFacts;
 use crate::facts::wasm::WasmFacts;
+use crate::history::HistoryPoint;
 
 /// Version tag of the input document.
 pub const SCHEMA_VERSION: &str = "wasmgate.input/v1";
@@ -22,6 +28,24 @@ pub struct InputDocument {
     pub wasmgate_version: String,
     /// Every artifact, sorted by path.
     pub artifacts: Vec<Artifact>,
+    /// The repository: HEAD, base, merge-base, commits, AI provenance; null outside a
+    /// git repository.
+    pub git: Option<GitFacts>,
+    /// Where the baseline was read; null when there is no place to read it.
+    pub baseline: Option<BaselineSource>,
+    /// Paths in the baseline that no artifact has any more, sorted.
+    pub removed_artifacts: Vec<String>,
+}
+
+/// Where the accepted facts came from.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct BaselineSource {
+    /// The baseline file, relative to the root.
+    pub path: String,
+    /// The merge-base commit it was read at, or `work tree` without a base.
+    pub revision: String,
+    /// False when the file does not exist there.
+    pub found: bool,
 }
 
 /// One artifact's facts.
@@ -36,15 +60,56 @@ pub struct Artifact {
     /// Structure, validity and proposals (fields inline).
     #[serde(flatten)]
     pub wasm: WasmFacts,
+    /// The accepted facts of this path in the baseline; null when it is not there.
+    pub baseline: Option<BaselineEntry>,
+    /// The change against `baseline`; null without one.
+    pub delta: Option<Delta>,
+    /// Accepted sizes from the commits that changed the baseline, newest first.
+    pub history: Vec<HistoryPoint>,
 }
 
-/// Assembles the document from each artifact's facts.
-pub fn build(mut artifacts: Vec<Artifact>) -> InputDocument {
+/// What the document is built from besides the artifacts.
+#[derive(Debug, Default)]
+pub struct Context {
+    /// Git facts.
+    pub git: Option<GitFacts>,
+    /// The baseline file's location and contents.
+    pub baseline: Option<(BaselineSource, Option<Baseline>)>,
+    /// Size history by artifact path.
+    pub history: BTreeMap<String, Vec<HistoryPoint>>,
+}
+
+/// Assembles the document: artifacts sorted, each with its baseline entry, delta and history.
+pub fn build(mut artifacts: Vec<Artifact>, context: Context) -> InputDocument {
     artifacts.sort_by(|a, b| a.path.cmp(&b.path));
+    let (source, accepted) = match context.baseline {
+        Some((source, accepted)) => (Some(source), accepted),
+        None => (None, None),
+    };
+    let mut history = context.history;
+    for artifact in &mut artifacts {
+        artifact.history = history.remove(&artifact.path).unwrap_or_default();
+        let Some(before) = accepted.as_ref().and_then(|b| b.artifacts.get(&artifact.path)) else {
+            continue;
+        };
+        artifact.delta = Some(delta::compute(before, &baseline::entry(artifact)));
+        artifact.baseline = Some(before.clone());
+    }
+    let removed_artifacts = accepted
+        .map(|b| {
+            b.artifacts
+                .into_keys()
+                .filter(|path| !artifacts.iter().any(|a| &a.path == path))
+                .collect()
+        })
+        .unwrap_or_default();
     InputDocument {
         schema_version: SCHEMA_VERSION.to_string(),
         wasmgate_version: env!("CARGO_PKG_VERSION").to_string(),
         artifacts,
+        git: context.git,
+        baseline: source,
+        removed_artifacts,
     }
 }
 

@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use crate::config::Config;
+use crate::config::{Config, GrowthLimit};
 
 /// `(file name, Rego source)` of every built-in policy.
 pub const POLICIES: &[(&str, &str)] = &[
@@ -14,6 +14,7 @@ pub const POLICIES: &[(&str, &str)] = &[
         include_str!("../../policies/custom_sections.rego"),
     ),
     ("exports.rego", include_str!("../../policies/exports.rego")),
+    ("git.rego", include_str!("../../policies/git.rego")),
     ("imports.rego", include_str!("../../policies/imports.rego")),
     ("lib.rego", include_str!("../../policies/lib.rego")),
     ("memory.rego", include_str!("../../policies/memory.rego")),
@@ -57,6 +58,23 @@ pub fn config_data(config: &Config) -> Value {
             })
         })
         .collect();
+    let limit = |limit: Option<GrowthLimit>| {
+        limit.map(|l| json!({"percent": l.percent, "bytes": l.bytes.0}))
+    };
+    let growth: Vec<Value> = config
+        .growth_budgets()
+        .into_iter()
+        .enumerate()
+        .map(|(index, growth)| {
+            json!({
+                "index": index,
+                "artifacts": growth.artifacts,
+                "raw": limit(growth.raw),
+                "gzip": limit(growth.gzip),
+                "brotli": limit(growth.brotli),
+            })
+        })
+        .collect();
     json!({
         "budgets": budgets,
         "imports": {
@@ -82,6 +100,17 @@ pub fn config_data(config: &Config) -> Value {
         },
         "exports": {
             "max": config.exports.max,
+        },
+        "growth": growth,
+        "capabilities": {
+            "allow_new": config.capabilities.allow_new,
+        },
+        "ai": {
+            "require_review": config.ai.require_review,
+            "review_trailer": config.ai.review_trailer,
+            "require_trailer": config.ai.require_trailer,
+            "forbid_trailers": config.ai.forbid_trailers,
+            "protected": config.ai.protected.iter().chain(&config.ai.capability_paths).collect::<Vec<_>>(),
         },
     })
 }

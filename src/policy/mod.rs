@@ -8,12 +8,10 @@ mod location;
 
 use std::collections::BTreeMap;
 use std::num::NonZeroU32;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use regorus::Engine;
 use regorus::utils::limits::ExecutionTimerConfig;
-use walkdir::WalkDir;
 
 use crate::diag::Error;
 
@@ -22,12 +20,8 @@ pub use eval::{RawFinding, evaluate};
 /// What to load and how.
 #[derive(Debug, Clone)]
 pub struct PolicyOptions {
-    /// User policy files or directories that must exist (from `--policy`).
-    pub required_paths: Vec<PathBuf>,
-    /// User policy files or directories that are skipped when absent (from the config).
-    pub optional_paths: Vec<PathBuf>,
-    /// Directory that file names in diagnostics are relative to.
-    pub root: PathBuf,
+    /// User policies, already read (from disk or from the merge-base).
+    pub sources: Vec<PolicySource>,
     /// Packages (without `data.`) whose rules run.
     pub namespaces: Vec<String>,
     /// Run every user package.
@@ -40,6 +34,15 @@ pub struct PolicyOptions {
     pub builtin: bool,
     /// The whole `data` document: user data plus `wasmgate_config`.
     pub data: serde_json::Value,
+}
+
+/// One user policy file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicySource {
+    /// Name in diagnostics: the path relative to the root.
+    pub name: String,
+    /// The Rego text.
+    pub text: String,
 }
 
 /// A compiled set of policies ready to evaluate.
@@ -82,22 +85,12 @@ pub fn load(options: &PolicyOptions) -> Result<PolicySet, Error> {
     // User policies may be v0; the built-ins above were already parsed as v1.
     engine.set_rego_v0(options.rego_v0);
     let mut user_packages: BTreeMap<String, String> = BTreeMap::new();
-    for (path, required) in options
-        .required_paths
-        .iter()
-        .map(|p| (p, true))
-        .chain(options.optional_paths.iter().map(|p| (p, false)))
-    {
-        for file in policy_files(path, required)? {
-            let name = crate::discover::display_path(&file, &options.root);
-            let text = std::fs::read_to_string(&file).map_err(|e| Error::PolicyLoad {
-                path: name.clone(),
-                message: e.to_string(),
-            })?;
-            let package = add(&mut engine, &name, &text)?;
-            user_packages.entry(package).or_insert_with(|| name.clone());
-            sources.insert(name, text);
-        }
+    for source in &options.sources {
+        let package = add(&mut engine, &source.name, &source.text)?;
+        user_packages
+            .entry(package)
+            .or_insert_with(|| source.name.clone());
+        sources.insert(source.name.clone(), source.text.clone());
     }
     let mut skipped = Vec::new();
     for (package, file) in user_packages {
@@ -139,31 +132,4 @@ fn add(engine: &mut Engine, name: &str, text: &str) -> Result<String, Error> {
                 span,
             }
         })
-}
-
-/// `*.rego` files under `path` (sorted), skipping `*_test.rego`.
-fn policy_files(path: &Path, required: bool) -> Result<Vec<PathBuf>, Error> {
-    if path.is_file() {
-        return Ok(vec![path.to_path_buf()]);
-    }
-    if !path.is_dir() {
-        if required {
-            return Err(Error::PolicyLoad {
-                path: path.display().to_string(),
-                message: "no such file or directory".to_string(),
-            });
-        }
-        return Ok(Vec::new());
-    }
-    Ok(WalkDir::new(path)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|entry| entry.file_type().is_file())
-        .map(walkdir::DirEntry::into_path)
-        .filter(|file| {
-            let name = file.file_name().unwrap_or_default().to_string_lossy();
-            name.ends_with(".rego") && !name.ends_with("_test.rego")
-        })
-        .collect())
 }

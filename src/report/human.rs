@@ -53,6 +53,9 @@ pub fn render(report: &Report, style: HumanStyle) -> String {
     if !report.artifacts.is_empty() {
         out.push_str(&table(report));
     }
+    if let Some(git) = &report.git {
+        out.push_str(&git_line(git));
+    }
     let verdict = match report.verdict {
         Verdict::Pass => "pass",
         Verdict::Fail => "FAIL",
@@ -157,6 +160,26 @@ fn table(report: &Report) -> String {
         out.push('\n');
     }
     out
+}
+
+fn git_line(git: &super::GitSummary) -> String {
+    let short = |sha: &str| sha.chars().take(12).collect::<String>();
+    match (&git.base, &git.merge_base) {
+        (Some(base), Some(merge_base)) => format!(
+            "\ngit: base {base} ({}), merge-base {}, gate files from {}; {} commit{}, {} AI-assisted ({:.0}%)\n",
+            git.reason,
+            short(merge_base),
+            git.trust,
+            git.commits,
+            plural(git.commits),
+            git.ai_assisted,
+            git.ai_share * 100.0
+        ),
+        _ => format!(
+            "\ngit: no base ({}): the baseline is read from the work tree and no commits are checked\n",
+            git.reason
+        ),
+    }
 }
 
 fn plural(n: usize) -> &'static str {

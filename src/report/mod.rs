@@ -119,6 +119,25 @@ pub struct Summary {
     pub warn: usize,
 }
 
+/// The repository context of a run, for the summary.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct GitSummary {
+    /// The base ref; null without a base.
+    pub base: Option<String>,
+    /// Why that base (or why none).
+    pub reason: String,
+    /// The merge-base commit compared against.
+    pub merge_base: Option<String>,
+    /// Where wasmgate.toml and policies were read: `base` or `head`.
+    pub trust: String,
+    /// Commits in merge-base..HEAD.
+    pub commits: usize,
+    /// AI-assisted commits among them.
+    pub ai_assisted: usize,
+    /// `ai_assisted / commits`.
+    pub ai_share: f64,
+}
+
 /// An error that stopped wasmgate from deciding, as written into a JSON report.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ReportError {
@@ -145,6 +164,8 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Set when verdict is `error`.
     pub error: Option<ReportError>,
+    /// The repository context; null outside a git repository.
+    pub git: Option<GitSummary>,
     /// Text of files that findings point into, for labelled snippets; not serialised.
     #[serde(skip)]
     #[schemars(skip)]
@@ -194,6 +215,7 @@ impl Report {
             artifacts,
             findings,
             error: None,
+            git: None,
             sources,
         }
     }
@@ -207,6 +229,7 @@ impl Report {
             artifacts: Vec::new(),
             findings: Vec::new(),
             error: Some(error),
+            git: None,
             sources: BTreeMap::new(),
         }
     }

@@ -1,0 +1,172 @@
+//! Choosing the base a change is compared against, and its merge-base with HEAD.
+//!
+//! The comparison point is the merge-base of the base and HEAD, not the base's tip: when the
+//! base branch moves on after a PR branched, the PR must not be charged for (or credited
+//! with) what landed there meanwhile.
+
+use git2::Oid;
+
+use super::{Repo, git_error};
+use crate::diag::Error;
+
+/// Where the base came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BaseRequest<'a> {
+    /// `--no-base`.
+    Off,
+    /// `--base REF`.
+    Explicit(&'a str),
+    /// Detect from CI variables, then the upstream, then the remote's default branch.
+    Detect,
+}
+
+/// The chosen base.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Base {
+    /// The ref as resolved, e.g. `origin/main`.
+    pub reference: String,
+    /// The base tip's commit.
+    pub tip: Oid,
+    /// The merge-base of the tip and HEAD: what the change is compared against.
+    pub merge_base: Oid,
+    /// Why this base, e.g. `--base`, `GITHUB_BASE_REF (pull request)`.
+    pub reason: String,
+}
+
+/// The environment variables base detection reads, so tests can pass their own.
+#[derive(Debug, Clone, Default)]
+pub struct BaseEnv {
+    /// `WASMGATE_BASE`.
+    pub wasmgate_base: Option<String>,
+    /// `GITHUB_BASE_REF` (set for pull_request events).
+    pub github_base_ref: Option<String>,
+    /// `CI_MERGE_REQUEST_DIFF_BASE_SHA` (GitLab merge request pipelines).
+    pub gitlab_diff_base_sha: Option<String>,
+    /// `CI_MERGE_REQUEST_TARGET_BRANCH_NAME` (GitLab merge request pipelines).
+    pub gitlab_target_branch: Option<String>,
+}
+
+impl BaseEnv {
+    /// Reads the variables from the process environment (empty counts as unset).
+    pub fn from_process() -> BaseEnv {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        BaseEnv {
+            wasmgate_base: var("WASMGATE_BASE"),
+            github_base_ref: var("GITHUB_BASE_REF"),
+            gitlab_diff_base_sha: var("CI_MERGE_REQUEST_DIFF_BASE_SHA"),
+            gitlab_target_branch: var("CI_MERGE_REQUEST_TARGET_BRANCH_NAME"),
+        }
+    }
+}
+
+/// Resolves the base. `Ok(None)` when there is none (turned off, or nothing to detect
+/// locally); an error when a base was asked for but cannot be used.
+pub fn resolve(
+    repo: &Repo,
+    request: BaseRequest<'_>,
+    env: &BaseEnv,
+) -> Result<Option<Base>, Error> {
+    let Some(head) = repo.head() else {
+        return Ok(None);
+    };
+    let (reference, reason, candidates) = match request {
+        BaseRequest::Off => return Ok(None),
+        BaseRequest::Explicit(reference) => (
+            reference.to_string(),
+            "--base".to_string(),
+            vec![reference.to_string()],
+        ),
+        BaseRequest::Detect => match detect(repo, env) {
+            Some(found) => found,
+            None => return Ok(None),
+        },
+    };
+    let tip = candidates
+        .iter()
+        .find_map(|candidate| peel(repo, candidate))
+        .ok_or_else(|| Error::UnknownBase {
+            reference: reference.clone(),
+            reason: reason.clone(),
+            shallow: repo.raw().is_shallow(),
+        })?;
+    let merge_base = repo.raw().merge_base(head, tip).map_err(|e| {
+        if repo.raw().is_shallow() || e.code() == git2::ErrorCode::NotFound {
+            Error::NoMergeBase {
+                reference: reference.clone(),
+                shallow: repo.raw().is_shallow(),
+            }
+        } else {
+            git_error("find the merge-base", &e)
+        }
+    })?;
+    Ok(Some(Base {
+        reference,
+        tip,
+        merge_base,
+        reason,
+    }))
+}
+
+/// (reference, reason, refs to try) from CI variables, the upstream or the remote default.
+fn detect(repo: &Repo, env: &BaseEnv) -> Option<(String, String, Vec<String>)> {
+    let remote_first = |name: &str| vec![format!("origin/{name}"), name.to_string()];
+    if let Some(base) = &env.wasmgate_base {
+        return Some((base.clone(), "WASMGATE_BASE".to_string(), vec![base.clone()]));
+    }
+    if let Some(branch) = &env.github_base_ref {
+        return Some((
+            format!("origin/{branch}"),
+            "GITHUB_BASE_REF (pull request)".to_string(),
+            remote_first(branch),
+        ));
+    }
+    if let Some(sha) = &env.gitlab_diff_base_sha {
+        return Some((
+            sha.clone(),
+            "CI_MERGE_REQUEST_DIFF_BASE_SHA (merge request)".to_string(),
+            vec![sha.clone()],
+        ));
+    }
+    if let Some(branch) = &env.gitlab_target_branch {
+        return Some((
+            format!("origin/{branch}"),
+            "CI_MERGE_REQUEST_TARGET_BRANCH_NAME (merge request)".to_string(),
+            remote_first(branch),
+        ));
+    }
+    let raw = repo.raw();
+    if let Ok(head) = raw.head()
+        && head.is_branch()
+        && let Some(name) = head.name()
+        && let Ok(upstream) = raw.branch_upstream_name(name)
+        && let Some(upstream) = upstream.as_str()
+    {
+        let short = upstream
+            .strip_prefix("refs/remotes/")
+            .or_else(|| upstream.strip_prefix("refs/heads/"))
+            .unwrap_or(upstream)
+            .to_string();
+        let branch = head.shorthand().unwrap_or("HEAD").to_string();
+        return Some((
+            short,
+            format!("upstream of {branch}"),
+            vec![upstream.to_string()],
+        ));
+    }
+    let default = raw.find_reference("refs/remotes/origin/HEAD").ok()?;
+    let target = default.symbolic_target()?.to_string();
+    let short = target
+        .strip_prefix("refs/remotes/")
+        .unwrap_or(&target)
+        .to_string();
+    Some((short, "the remote's default branch".to_string(), vec![target]))
+}
+
+fn peel(repo: &Repo, reference: &str) -> Option<Oid> {
+    repo.raw()
+        .revparse_single(reference)
+        .ok()?
+        .peel_to_commit()
+        .ok()
+        .map(|commit| commit.id())
+}
