@@ -114,3 +114,20 @@ fn config_docs_example_is_valid() {
     assert_eq!(loaded.config.budgets.len(), 2);
     assert_eq!(loaded.config.memory.max_bytes.unwrap().0, 64 << 20);
 }
+
+/// Every `policies/*.rego` file is embedded in the binary (a file left out would silently
+/// never run).
+#[test]
+fn every_policy_file_is_embedded() {
+    let mut on_disk: Vec<String> = std::fs::read_dir(common::repo().join("policies"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|name| name.ends_with(".rego"))
+        .collect();
+    on_disk.sort();
+    let embedded: Vec<String> = wasmgate::policy::builtin::POLICIES
+        .iter()
+        .map(|(name, _)| (*name).to_string())
+        .collect();
+    assert_eq!(on_disk, embedded);
+}

@@ -9,10 +9,12 @@ use crate::config::{Config, GrowthLimit};
 
 /// `(file name, Rego source)` of every built-in policy.
 pub const POLICIES: &[(&str, &str)] = &[
+    ("ai.rego", include_str!("../../policies/ai.rego")),
     (
         "custom_sections.rego",
         include_str!("../../policies/custom_sections.rego"),
     ),
+    ("delta.rego", include_str!("../../policies/delta.rego")),
     ("exports.rego", include_str!("../../policies/exports.rego")),
     ("git.rego", include_str!("../../policies/git.rego")),
     ("imports.rego", include_str!("../../policies/imports.rego")),

@@ -54,7 +54,12 @@ impl Sandbox {
         cmd.current_dir(self.dir.path())
             .env("WASMGATE_CACHE_DIR", self.cache.path())
             .env("NO_COLOR", "1")
-            .env_remove("WASMGATE_CONFIG");
+            .env_remove("WASMGATE_CONFIG")
+            // The CI running these tests may itself be a pull request pipeline.
+            .env_remove("WASMGATE_BASE")
+            .env_remove("GITHUB_BASE_REF")
+            .env_remove("CI_MERGE_REQUEST_DIFF_BASE_SHA")
+            .env_remove("CI_MERGE_REQUEST_TARGET_BRANCH_NAME");
         cmd
     }
 
@@ -105,4 +110,96 @@ pub fn has(report: &wasmgate::report::Report, code: &str, artifact: Option<&str>
         .findings
         .iter()
         .any(|f| f.code == code && artifact.is_none_or(|a| f.artifact.as_deref() == Some(a)))
+}
+
+/// A real module whose data segment holds `bytes` incompressible bytes (seeded), so that raw,
+/// gzip and brotli sizes all move with `bytes`.
+pub fn module_with_data(bytes: usize, seed: u64) -> Vec<u8> {
+    let mut state = seed | 1;
+    let mut data = String::with_capacity(bytes * 3);
+    for _ in 0..bytes {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        data.push_str(&format!("\\{:02x}", state as u8));
+    }
+    let pages = bytes / 65_536 + 2;
+    let wat = format!(
+        "(module (memory (export \"memory\") {pages} {pages}) (func (export \"run\") (result i32) i32.const 1) (data (i32.const 0) \"{data}\"))"
+    );
+    wat::parse_str(&wat).unwrap()
+}
+
+/// A git repository in a sandbox, driven through libgit2.
+pub struct GitRepo {
+    pub sandbox: Sandbox,
+    pub repo: git2::Repository,
+}
+
+impl GitRepo {
+    /// `git init` with branch `main`.
+    pub fn new() -> GitRepo {
+        let sandbox = Sandbox::new();
+        let mut options = git2::RepositoryInitOptions::new();
+        options.initial_head("main");
+        let repo = git2::Repository::init_opts(sandbox.path(), &options).unwrap();
+        GitRepo { sandbox, repo }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.sandbox.path()
+    }
+
+    /// Writes files, stages everything (including deletions) and commits with `message`.
+    pub fn commit(&self, message: &str, files: &[(&str, &[u8])]) -> git2::Oid {
+        for (path, bytes) in files {
+            self.sandbox.write(path, bytes);
+        }
+        self.commit_all(message)
+    }
+
+    /// Stages the whole work tree and commits.
+    pub fn commit_all(&self, message: &str) -> git2::Oid {
+        let mut index = self.repo.index().unwrap();
+        index
+            .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+            .unwrap();
+        index.update_all(["*"], None).unwrap();
+        index.write().unwrap();
+        let tree = self.repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let signature = git2::Signature::now("Dev Eloper", "dev@example.com").unwrap();
+        let parents: Vec<git2::Commit<'_>> = self
+            .repo
+            .head()
+            .ok()
+            .and_then(|h| h.peel_to_commit().ok())
+            .into_iter()
+            .collect();
+        let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
+        self.repo
+            .commit(Some("HEAD"), &signature, &signature, message, &tree, &parents)
+            .unwrap()
+    }
+
+    /// Creates `name` at HEAD and checks it out.
+    pub fn branch(&self, name: &str) {
+        let head = self.repo.head().unwrap().peel_to_commit().unwrap();
+        self.repo.branch(name, &head, true).unwrap();
+        self.checkout(name);
+    }
+
+    /// Checks out an existing branch, updating the work tree.
+    pub fn checkout(&self, name: &str) {
+        let reference = format!("refs/heads/{name}");
+        let object = self.repo.revparse_single(&reference).unwrap();
+        let mut options = git2::build::CheckoutBuilder::new();
+        options.force().remove_untracked(true);
+        self.repo.checkout_tree(&object, Some(&mut options)).unwrap();
+        self.repo.set_head(&reference).unwrap();
+    }
+
+    /// wasmgate in the repository.
+    pub fn cmd(&self) -> Command {
+        self.sandbox.cmd()
+    }
 }
