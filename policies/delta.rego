@@ -72,9 +72,11 @@ warn contains finding if {
 
 warn contains finding if {
 	input.baseline.found == false
+	some a in input.artifacts
+	a.baseline == null
 	finding := {
 		"code": "baseline-missing",
-		"msg": sprintf("there is no baseline at %s (%s), so growth and new capabilities are not checked; run `wasmgate baseline` and commit %s", [input.baseline.path, input.baseline.revision, input.baseline.path]),
+		"msg": sprintf("there is no baseline at %s (%s), so growth and new capabilities of artifacts not committed at the merge-base are not checked; run `wasmgate baseline` and commit %s", [input.baseline.path, input.baseline.revision, input.baseline.path]),
 	}
 }
 

@@ -1,24 +1,22 @@
 //! The pipeline: discover → collect facts → build input → evaluate policies → report.
 //!
 //! Each stage hands plain data to the next. This module only sequences them; the work is in
-//! `discover`, `facts`, `input`, `policy` and `findings`.
+//! `discover`, `measure` (facts per artifact), `context` (git, baseline, history), `input`,
+//! `policy` and `findings`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 
 use crate::baseline::{self, Compression};
+use crate::context;
 use crate::diag::Error;
-use crate::discover::{self, ArtifactPath, DiscoverOptions};
-use crate::facts;
+use crate::discover::{self, DiscoverOptions};
 use crate::findings;
-use crate::hexdump::{self, ByteSnippet};
-use crate::config::Trust;
-use crate::git::Repo;
-use crate::history;
-use crate::input::{self, Artifact, BaselineSource, Context, InputDocument};
+use crate::hexdump::ByteSnippet;
+use crate::input::{self, Artifact, InputDocument};
+use crate::measure;
 use crate::policy;
 use crate::report::Report;
 use crate::request::CheckRequest;
@@ -62,7 +60,12 @@ fn gather(
     let collected: Vec<Result<(Artifact, Option<ByteSnippet>), Error>> = artifacts
         .par_iter()
         .map(|artifact| {
-            let result = collect(artifact, request);
+            let result = measure::file(
+                &artifact.path,
+                &artifact.display,
+                request.max_size,
+                &request.sizes,
+            );
             progress.advance(&artifact.display);
             result
         })
@@ -77,55 +80,8 @@ fn gather(
         }
         found.push(artifact);
     }
-    let context = context(request)?;
+    let context = context::build(request, &found)?;
     Ok((input::build(found, context), snippets))
-}
-
-/// Git facts, the baseline and its history: everything besides the artifacts themselves.
-fn context(request: &CheckRequest) -> Result<Context, Error> {
-    let baseline = request.baseline.as_ref().map(|loaded| {
-        let source = BaselineSource {
-            path: loaded.path.clone(),
-            revision: loaded.revision.clone(),
-            found: loaded.baseline.is_some(),
-        };
-        (source, loaded.baseline.clone())
-    });
-    let Some(repo) = request.repo_dir.as_deref().map(Repo::discover).transpose()?.flatten()
-    else {
-        return Ok(Context {
-            git: None,
-            baseline,
-            history: BTreeMap::new(),
-        });
-    };
-    let Some(head) = repo.head() else {
-        return Ok(Context {
-            git: None,
-            baseline,
-            history: BTreeMap::new(),
-        });
-    };
-    let trust = match request.trust {
-        Trust::Base if request.base.is_some() => "base",
-        _ => "head",
-    };
-    let mut git = facts::git::collect(&repo, request.base.as_ref(), trust, &request.config.config.ai)?;
-    git.governing_changes.clone_from(&request.governing_changes);
-    let settings = &request.config.config.baseline;
-    let baseline_path = request.root.join(&settings.path);
-    let history = match repo.relative(&baseline_path) {
-        Some(relative) => {
-            let from = request.base.as_ref().map_or(head, |b| b.merge_base);
-            history::collect(&repo, from, &relative, settings.history)?
-        }
-        None => BTreeMap::new(),
-    };
-    Ok(Context {
-        git: Some(git),
-        baseline,
-        history,
-    })
 }
 
 /// Runs the gate (`wasmgate check`).
@@ -145,56 +101,6 @@ pub fn check(request: &CheckRequest, progress: &dyn Progress) -> Result<Report, 
         &request.config,
         &snippets,
     ))
-}
-
-fn collect(
-    artifact: &ArtifactPath,
-    request: &CheckRequest,
-) -> Result<(Artifact, Option<ByteSnippet>), Error> {
-    let bytes = read(&artifact.path, &artifact.display, request.max_size)?;
-    let sha256 = hex(&Sha256::digest(&bytes));
-    let (wasm, size) = rayon::join(
-        || facts::wasm::collect(&bytes),
-        || facts::size::collect(&artifact.path, &bytes, &sha256, &request.sizes),
-    );
-    let snippet = wasm
-        .validation_error
-        .as_ref()
-        .and_then(|error| hexdump::around(&bytes, error.offset));
-    let artifact = Artifact {
-        path: artifact.display.clone(),
-        sha256,
-        size,
-        wasm,
-        baseline: None,
-        delta: None,
-        history: Vec::new(),
-    };
-    Ok((artifact, snippet))
-}
-
-fn read(path: &Path, display: &str, limit: u64) -> Result<Vec<u8>, Error> {
-    let read_error = |source| Error::Read {
-        path: display.to_string(),
-        source,
-    };
-    let size = std::fs::metadata(path).map_err(read_error)?.len();
-    if size > limit {
-        return Err(Error::TooLarge {
-            path: display.to_string(),
-            size,
-            limit,
-        });
-    }
-    std::fs::read(path).map_err(read_error)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::new(), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    })
 }
 
 /// Writes the baseline of the artifacts (`wasmgate baseline`); returns the file and the count.

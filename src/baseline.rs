@@ -107,8 +107,11 @@ pub fn entry(artifact: &Artifact) -> BaselineEntry {
     let mut exports: Vec<String> = wasm.exports.iter().map(|e| e.name.clone()).collect();
     let mut interfaces = Vec::new();
     let mut memories: Vec<BaselineMemory> = wasm.memories.iter().map(memory).collect();
-    let mut custom_sections: Vec<String> =
-        wasm.custom_sections.iter().map(|s| s.name.clone()).collect();
+    let mut custom_sections: Vec<String> = wasm
+        .custom_sections
+        .iter()
+        .map(|s| s.name.clone())
+        .collect();
     if let Some(component) = &wasm.component {
         imports.extend(component.imports.iter().map(|i| i.name.clone()));
         exports.extend(component.exports.iter().map(|e| e.name.clone()));
@@ -118,7 +121,12 @@ pub fn entry(artifact: &Artifact) -> BaselineEntry {
             custom_sections.extend(module.facts.custom_sections.iter().map(|s| s.name.clone()));
         }
     }
-    for list in [&mut imports, &mut exports, &mut interfaces, &mut custom_sections] {
+    for list in [
+        &mut imports,
+        &mut exports,
+        &mut interfaces,
+        &mut custom_sections,
+    ] {
         list.sort();
         list.dedup();
     }

@@ -96,7 +96,8 @@ pub fn compute(before: &BaselineEntry, after: &BaselineEntry) -> Delta {
 
 fn metric(before: Option<u64>, after: Option<u64>) -> Option<MetricDelta> {
     let (before, after) = (before?, after?);
-    let bytes = i64::try_from(after).unwrap_or(i64::MAX) - i64::try_from(before).unwrap_or(i64::MAX);
+    let bytes =
+        i64::try_from(after).unwrap_or(i64::MAX) - i64::try_from(before).unwrap_or(i64::MAX);
     let percent = if before == 0 {
         if bytes == 0 { 0.0 } else { 100.0 }
     } else {
@@ -112,8 +113,16 @@ fn metric(before: Option<u64>, after: Option<u64>) -> Option<MetricDelta> {
 
 /// (in `after` only, in `before` only); both inputs are sorted.
 fn diff(before: &[String], after: &[String]) -> (Vec<String>, Vec<String>) {
-    let added = after.iter().filter(|x| !before.contains(x)).cloned().collect();
-    let removed = before.iter().filter(|x| !after.contains(x)).cloned().collect();
+    let added = after
+        .iter()
+        .filter(|x| !before.contains(x))
+        .cloned()
+        .collect();
+    let removed = before
+        .iter()
+        .filter(|x| !after.contains(x))
+        .cloned()
+        .collect();
     (added, removed)
 }
 
@@ -126,7 +135,11 @@ mod tests {
         BaselineEntry {
             sha256: raw.to_string(),
             kind: Some("module".to_string()),
-            size: BaselineSize { raw, gzip: None, brotli: Some(raw / 2) },
+            size: BaselineSize {
+                raw,
+                gzip: None,
+                brotli: Some(raw / 2),
+            },
             imports: imports.iter().map(|s| (*s).to_string()).collect(),
             exports: Vec::new(),
             interfaces: Vec::new(),
@@ -138,7 +151,10 @@ mod tests {
 
     #[test]
     fn sizes_and_sets() {
-        let delta = compute(&entry(1000, &["env.a", "env.b"]), &entry(1100, &["env.b", "env.c"]));
+        let delta = compute(
+            &entry(1000, &["env.a", "env.b"]),
+            &entry(1100, &["env.b", "env.c"]),
+        );
         let raw = delta.size.raw.unwrap();
         assert_eq!((raw.bytes, raw.percent), (100, 10.0));
         assert_eq!(delta.size.gzip, None);

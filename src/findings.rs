@@ -8,9 +8,7 @@ use crate::config::{Level, LoadedConfig};
 use crate::diag::codes::{self, USER_POLICY_CODE};
 use crate::input::InputDocument;
 use crate::policy::{PolicySet, RawFinding};
-use crate::report::{
-    ArtifactSummary, Finding, GitSummary, Location, Report, Severity, Verdict,
-};
+use crate::report::{ArtifactSummary, Finding, GitSummary, Location, Report, Severity, Verdict};
 
 /// Builds the report from the input document and the raw policy results.
 pub fn report(
@@ -106,10 +104,10 @@ pub fn report(
     let mut report = Report::new(artifacts, findings, sources);
     report.git = document.git.as_ref().map(|git| GitSummary {
         base: git.base.as_ref().map(|b| b.reference.clone()),
-        reason: git
-            .base
-            .as_ref()
-            .map_or_else(|| "--no-base, or none detected".to_string(), |b| b.reason.clone()),
+        reason: git.base.as_ref().map_or_else(
+            || "--no-base, or none detected".to_string(),
+            |b| b.reason.clone(),
+        ),
         merge_base: git.base.as_ref().map(|b| b.merge_base.clone()),
         trust: git.trust.clone(),
         commits: git.ai.commits,

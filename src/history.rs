@@ -8,8 +8,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::baseline;
-use crate::git::{Repo, git_error};
 use crate::diag::Error;
+use crate::git::{Repo, git_error};
 
 /// Commits walked at most, whatever the cap on points: bounds the time on huge histories.
 const MAX_WALK: usize = 20_000;
@@ -49,7 +49,9 @@ pub fn collect(
             break;
         }
         let oid = oid.map_err(|e| git_error("walk history", &e))?;
-        let commit = raw.find_commit(oid).map_err(|e| git_error("read a commit", &e))?;
+        let commit = raw
+            .find_commit(oid)
+            .map_err(|e| git_error("read a commit", &e))?;
         let blob = |commit: &git2::Commit<'_>| {
             commit
                 .tree()

@@ -105,13 +105,14 @@ fn facts(args: &Args, gate: &GateArgs, error_style: HumanStyle) -> u8 {
 }
 
 fn baseline(args: &Args, baseline_args: &BaselineArgs, error_style: HumanStyle) -> u8 {
-    let outcome = request::build(&baseline_args.gate(), args.config.as_deref()).and_then(|request| {
-        if args.verbose {
-            log_request(&request);
-        }
-        let progress = progress::Spinner::new(std::io::stderr().is_terminal() && !args.quiet);
-        wasmgate::app::write_baseline(&request, &progress, baseline_args.output.as_deref())
-    });
+    let outcome =
+        request::build(&baseline_args.gate(), args.config.as_deref()).and_then(|request| {
+            if args.verbose {
+                log_request(&request);
+            }
+            let progress = progress::Spinner::new(std::io::stderr().is_terminal() && !args.quiet);
+            wasmgate::app::write_baseline(&request, &progress, baseline_args.output.as_deref())
+        });
     match outcome {
         Ok((path, count)) => {
             if args.quiet {

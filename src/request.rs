@@ -85,13 +85,23 @@ pub fn build(args: &GateArgs, config_path: Option<&Path>) -> Result<CheckRequest
     // config, never the work tree's.
     let (trust, config) = match &base {
         Some(base) => {
-            let at_base = sources::config_at(repo.as_ref(), Revision::Commit(base.merge_base), &config_file)?;
+            let at_base = sources::config_at(
+                repo.as_ref(),
+                Revision::Commit(base.merge_base),
+                &config_file,
+            )?;
             match args.trust.unwrap_or(at_base.config.git.trust) {
                 Trust::Base => (Trust::Base, at_base),
-                Trust::Head => (Trust::Head, sources::config_at(None, Revision::WorkTree, &config_file)?),
+                Trust::Head => (
+                    Trust::Head,
+                    sources::config_at(None, Revision::WorkTree, &config_file)?,
+                ),
             }
         }
-        None => (Trust::Head, sources::config_at(None, Revision::WorkTree, &config_file)?),
+        None => (
+            Trust::Head,
+            sources::config_at(None, Revision::WorkTree, &config_file)?,
+        ),
     };
     let settings = &config.config;
     if repo.is_none() && settings.git.required {
@@ -128,7 +138,10 @@ pub fn build(args: &GateArgs, config_path: Option<&Path>) -> Result<CheckRequest
     };
     let mut data = serde_json::to_value(&settings.policy.data).unwrap_or_default();
     if let serde_json::Value::Object(map) = &mut data {
-        map.insert("wasmgate_config".to_string(), builtin::config_data(settings));
+        map.insert(
+            "wasmgate_config".to_string(),
+            builtin::config_data(settings),
+        );
     }
     let policy = PolicyOptions {
         sources: policy_sources,
@@ -188,7 +201,10 @@ fn load_baseline(
             let Some(relative) = repo.relative(path) else {
                 return Ok(None);
             };
-            (repo.read_at(base.merge_base, &relative)?, base.merge_base.to_string())
+            (
+                repo.read_at(base.merge_base, &relative)?,
+                base.merge_base.to_string(),
+            )
         }
         _ => (std::fs::read(path).ok(), "work tree".to_string()),
     };

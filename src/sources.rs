@@ -30,7 +30,10 @@ pub fn config_at(
     revision: Revision,
     path: &Path,
 ) -> Result<LoadedConfig, Error> {
-    match (revision, repo.and_then(|r| r.relative(path).map(|rel| (r, rel)))) {
+    match (
+        revision,
+        repo.and_then(|r| r.relative(path).map(|rel| (r, rel))),
+    ) {
         (Revision::Commit(commit), Some((repo, relative))) => {
             match repo.read_at(commit, &relative)? {
                 Some(bytes) => {
@@ -56,7 +59,10 @@ pub fn policies_at(
 ) -> Result<Vec<PolicySource>, Error> {
     let mut sources = Vec::new();
     for path in paths {
-        match (revision, repo.and_then(|r| r.relative(path).map(|rel| (r, rel)))) {
+        match (
+            revision,
+            repo.and_then(|r| r.relative(path).map(|rel| (r, rel))),
+        ) {
             (Revision::Commit(commit), Some((repo, relative))) => {
                 let single = repo.read_at(commit, &relative).ok().flatten();
                 let files = match single {
@@ -154,7 +160,12 @@ pub fn governing_changes(
     compare(baseline_path, "baseline")?;
     let mut files: Vec<PathBuf> = Vec::new();
     for path in policy_paths {
-        let at_base = policies_at(Some(repo), Revision::Commit(merge_base), &[path.clone()], root)?;
+        let at_base = policies_at(
+            Some(repo),
+            Revision::Commit(merge_base),
+            std::slice::from_ref(path),
+            root,
+        )?;
         for source in at_base.into_iter().chain(policy_files(path, root, false)?) {
             files.push(root.join(&source.name));
         }

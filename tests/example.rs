@@ -6,6 +6,8 @@ mod common;
 
 use std::path::Path;
 
+use sha2::Digest;
+
 use common::run;
 
 /// `examples/demo/dist/X.wasm` is `examples/demo/src/X.wat` compiled by the `wat` crate.
@@ -31,6 +33,20 @@ fn demo_wasm_matches_its_sources() {
         checked += 1;
     }
     assert_eq!(checked, 2);
+    let baseline: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(demo.join(".wasmgate/baseline.json")).unwrap())
+            .unwrap();
+    for (path, entry) in baseline["artifacts"].as_object().unwrap() {
+        let bytes = std::fs::read(demo.join(path)).unwrap();
+        let sha: String = sha2::Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            entry["sha256"], sha,
+            "examples/demo/.wasmgate/baseline.json is stale: run cargo run -- baseline --config examples/demo/wasmgate.toml"
+        );
+    }
 }
 
 #[test]

@@ -567,7 +567,7 @@ pub fn load_text(path: &Path, display: &str, source: String) -> Result<LoadedCon
     let invalid = |message: String, span: Option<Range<usize>>| ConfigError::Invalid {
         path: display.to_string(),
         message,
-        src: NamedSource::new(display.to_string(), source.clone()),
+        src: NamedSource::new(display, source.clone()),
         span: span.map(SourceSpan::from),
     };
     let config: Config =

@@ -235,7 +235,9 @@ pub enum Error {
     #[error("{path} is not inside a git repository, and [git] required is true")]
     #[diagnostic(
         code(wasmgate::git::not_a_repository),
-        help("run wasmgate inside the checkout, or set [git] required = false to skip git-based rules")
+        help(
+            "run wasmgate inside the checkout, or set [git] required = false to skip git-based rules"
+        )
     )]
     NotARepository {
         /// The directory.

@@ -166,7 +166,9 @@ pub fn collect(
     let branch = if detached {
         None
     } else {
-        raw.head().ok().and_then(|h| h.shorthand().map(String::from))
+        raw.head()
+            .ok()
+            .and_then(|h| h.shorthand().map(String::from))
     };
     let mut facts = GitFacts {
         head: Head {
@@ -331,12 +333,7 @@ fn ai_identity<'a>(value: &str, identities: &'a [String]) -> Option<&'a String> 
 
 /// `Claude <noreply@anthropic.com>` → `Claude`; `GitHub Copilot` stays.
 fn tool_name(value: &str) -> String {
-    value
-        .split('<')
-        .next()
-        .unwrap_or(value)
-        .trim()
-        .to_string()
+    value.split('<').next().unwrap_or(value).trim().to_string()
 }
 
 fn summarise(commits: &[CommitFacts]) -> AiSummary {

@@ -107,11 +107,16 @@ pub fn resolve(
     }))
 }
 
-/// (reference, reason, refs to try) from CI variables, the upstream or the remote default.
+/// (reference, reason, refs to try) from CI variables, the upstream, the remote's default
+/// branch, or a local `main`/`master`.
 fn detect(repo: &Repo, env: &BaseEnv) -> Option<(String, String, Vec<String>)> {
     let remote_first = |name: &str| vec![format!("origin/{name}"), name.to_string()];
     if let Some(base) = &env.wasmgate_base {
-        return Some((base.clone(), "WASMGATE_BASE".to_string(), vec![base.clone()]));
+        return Some((
+            base.clone(),
+            "WASMGATE_BASE".to_string(),
+            vec![base.clone()],
+        ));
     }
     if let Some(branch) = &env.github_base_ref {
         return Some((
@@ -153,13 +158,38 @@ fn detect(repo: &Repo, env: &BaseEnv) -> Option<(String, String, Vec<String>)> {
             vec![upstream.to_string()],
         ));
     }
-    let default = raw.find_reference("refs/remotes/origin/HEAD").ok()?;
-    let target = default.symbolic_target()?.to_string();
-    let short = target
-        .strip_prefix("refs/remotes/")
-        .unwrap_or(&target)
-        .to_string();
-    Some((short, "the remote's default branch".to_string(), vec![target]))
+    if let Some(target) = raw
+        .find_reference("refs/remotes/origin/HEAD")
+        .ok()
+        .and_then(|r| r.symbolic_target().map(String::from))
+    {
+        let short = target
+            .strip_prefix("refs/remotes/")
+            .unwrap_or(&target)
+            .to_string();
+        return Some((
+            short,
+            "the remote's default branch".to_string(),
+            vec![target],
+        ));
+    }
+    // A repository without remotes (a local experiment, a test): a feature branch is compared
+    // with the local `main` or `master`.
+    let current = raw
+        .head()
+        .ok()
+        .and_then(|h| h.shorthand().map(String::from));
+    ["main", "master"]
+        .into_iter()
+        .filter(|name| current.as_deref() != Some(*name))
+        .find(|name| raw.find_reference(&format!("refs/heads/{name}")).is_ok())
+        .map(|name| {
+            (
+                name.to_string(),
+                format!("the local {name} branch (no upstream or remote)"),
+                vec![format!("refs/heads/{name}")],
+            )
+        })
 }
 
 fn peel(repo: &Repo, reference: &str) -> Option<Oid> {

@@ -20,7 +20,9 @@ pub struct Repo {
 
 impl std::fmt::Debug for Repo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Repo").field("workdir", &self.workdir).finish()
+        f.debug_struct("Repo")
+            .field("workdir", &self.workdir)
+            .finish()
     }
 }
 
@@ -108,7 +110,11 @@ impl Repo {
             tree
         } else {
             match tree.get_path(Path::new(dir)) {
-                Ok(entry) => match entry.to_object(&self.repo).ok().and_then(|o| o.into_tree().ok()) {
+                Ok(entry) => match entry
+                    .to_object(&self.repo)
+                    .ok()
+                    .and_then(|o| o.into_tree().ok())
+                {
                     Some(subtree) => subtree,
                     None => return Ok(Vec::new()),
                 },
@@ -116,7 +122,11 @@ impl Repo {
             }
         };
         let mut files = Vec::new();
-        let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
         subtree
             .walk(git2::TreeWalkMode::PreOrder, |parent, entry| {
                 if entry.kind() == Some(git2::ObjectType::Blob)

@@ -60,8 +60,12 @@ pub struct Artifact {
     /// Structure, validity and proposals (fields inline).
     #[serde(flatten)]
     pub wasm: WasmFacts,
-    /// The accepted facts of this path in the baseline; null when it is not there.
+    /// The accepted facts of this path; null when neither the baseline file nor the
+    /// merge-base has it.
     pub baseline: Option<BaselineEntry>,
+    /// Where `baseline` came from: `file` (the baseline file) or `merge-base` (the artifact
+    /// itself, committed at the merge-base, measured by this run).
+    pub baseline_origin: Option<String>,
     /// The change against `baseline`; null without one.
     pub delta: Option<Delta>,
     /// Accepted sizes from the commits that changed the baseline, newest first.
@@ -77,6 +81,9 @@ pub struct Context {
     pub baseline: Option<(BaselineSource, Option<Baseline>)>,
     /// Size history by artifact path.
     pub history: BTreeMap<String, Vec<HistoryPoint>>,
+    /// Baseline entries measured from artifacts committed at the merge-base, for paths the
+    /// baseline file lacks.
+    pub derived: BTreeMap<String, BaselineEntry>,
 }
 
 /// Assembles the document: artifacts sorted, each with its baseline entry, delta and history.
@@ -87,13 +94,21 @@ pub fn build(mut artifacts: Vec<Artifact>, context: Context) -> InputDocument {
         None => (None, None),
     };
     let mut history = context.history;
+    let mut derived = context.derived;
     for artifact in &mut artifacts {
         artifact.history = history.remove(&artifact.path).unwrap_or_default();
-        let Some(before) = accepted.as_ref().and_then(|b| b.artifacts.get(&artifact.path)) else {
-            continue;
+        let from_file = accepted
+            .as_ref()
+            .and_then(|b| b.artifacts.get(&artifact.path))
+            .cloned();
+        let (before, origin) = match (from_file, derived.remove(&artifact.path)) {
+            (Some(entry), _) => (entry, "file"),
+            (None, Some(entry)) => (entry, "merge-base"),
+            (None, None) => continue,
         };
-        artifact.delta = Some(delta::compute(before, &baseline::entry(artifact)));
-        artifact.baseline = Some(before.clone());
+        artifact.delta = Some(delta::compute(&before, &baseline::entry(artifact)));
+        artifact.baseline = Some(before);
+        artifact.baseline_origin = Some(origin.to_string());
     }
     let removed_artifacts = accepted
         .map(|b| {

@@ -177,7 +177,14 @@ impl GitRepo {
             .collect();
         let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
         self.repo
-            .commit(Some("HEAD"), &signature, &signature, message, &tree, &parents)
+            .commit(
+                Some("HEAD"),
+                &signature,
+                &signature,
+                message,
+                &tree,
+                &parents,
+            )
             .unwrap()
     }
 
@@ -194,7 +201,9 @@ impl GitRepo {
         let object = self.repo.revparse_single(&reference).unwrap();
         let mut options = git2::build::CheckoutBuilder::new();
         options.force().remove_untracked(true);
-        self.repo.checkout_tree(&object, Some(&mut options)).unwrap();
+        self.repo
+            .checkout_tree(&object, Some(&mut options))
+            .unwrap();
         self.repo.set_head(&reference).unwrap();
     }
 
