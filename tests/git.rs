@@ -630,3 +630,38 @@ fn committed_artifacts_are_compared_with_their_merge_base_version() {
     assert_eq!(code, 0, "{report:#?}");
     assert_eq!(report.git.unwrap().base.as_deref(), Some("main"));
 }
+
+/// A checkout owned by another user (a container running as root over a mounted workspace)
+/// is exit 2 with the `safe.directory` fix, and the fix works.
+#[cfg(unix)]
+#[test]
+fn repository_owned_by_another_user_is_exit_2_with_the_fix() {
+    let uid = std::process::Command::new("id").arg("-u").output();
+    let root = uid.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    if !root {
+        println!("skipped: only root can hand a repository to another user");
+        return;
+    }
+    let git = repo_with_baseline(1_000, "");
+    for entry in walkdir::WalkDir::new(git.path()) {
+        std::os::unix::fs::chown(entry.unwrap().path(), Some(65_534), Some(65_534)).unwrap();
+    }
+    let home = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = run(git
+        .cmd()
+        .env("HOME", home.path())
+        .args(["check", "--no-compress"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("safe.directory"), "{stderr}");
+    let canonical = git.path().canonicalize().unwrap();
+    std::fs::write(
+        home.path().join(".gitconfig"),
+        format!("[safe]\n\tdirectory = {}\n", canonical.display()),
+    )
+    .unwrap();
+    let (code, _, stderr) = run(git
+        .cmd()
+        .env("HOME", home.path())
+        .args(["check", "--no-compress"]));
+    assert_eq!(code, 0, "{stderr}");
+}
