@@ -72,18 +72,7 @@ fn the_default_growth_budget_applies_to_compressed_sizes_too() {
     grow(&git, 40_000, "Double it");
     let (code, report, _) = check_json(&git.sandbox, &["--base", "main"]);
     assert_eq!(code, 1);
-    let mut metrics: Vec<_> = report
-        .findings
-        .iter()
-        .filter(|f| f.code == "size-growth")
-        .map(|f| {
-            f.details.as_ref().unwrap()["metric"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect();
-    metrics.sort();
+    let metrics = common::detail_values(&report, "size-growth", "metric");
     assert_eq!(metrics, ["brotli", "gzip", "raw"]);
 }
 
@@ -160,17 +149,7 @@ fn new_imports_are_capabilities_and_removed_exports_warn() {
     git.commit_all("Switch to WASI");
     let (code, report, _) = check_json(&git.sandbox, &["--base", "main", "--no-compress"]);
     assert_eq!(code, 1);
-    let added: Vec<_> = report
-        .findings
-        .iter()
-        .filter(|f| f.code == "capability-added")
-        .map(|f| {
-            f.details.as_ref().unwrap()["import"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect();
+    let added = common::detail_values(&report, "capability-added", "import");
     assert_eq!(
         added,
         [

@@ -110,34 +110,35 @@ pub fn resolve(
 /// (reference, reason, refs to try) from CI variables, the upstream, the remote's default
 /// branch, or a local `main`/`master`.
 fn detect(repo: &Repo, env: &BaseEnv) -> Option<(String, String, Vec<String>)> {
-    let remote_first = |name: &str| vec![format!("origin/{name}"), name.to_string()];
-    if let Some(base) = &env.wasmgate_base {
-        return Some((
-            base.clone(),
-            "WASMGATE_BASE".to_string(),
-            vec![base.clone()],
-        ));
-    }
-    if let Some(branch) = &env.github_base_ref {
-        return Some((
-            format!("origin/{branch}"),
-            "GITHUB_BASE_REF (pull request)".to_string(),
-            remote_first(branch),
-        ));
-    }
-    if let Some(sha) = &env.gitlab_diff_base_sha {
-        return Some((
-            sha.clone(),
-            "CI_MERGE_REQUEST_DIFF_BASE_SHA (merge request)".to_string(),
-            vec![sha.clone()],
-        ));
-    }
-    if let Some(branch) = &env.gitlab_target_branch {
-        return Some((
-            format!("origin/{branch}"),
-            "CI_MERGE_REQUEST_TARGET_BRANCH_NAME (merge request)".to_string(),
-            remote_first(branch),
-        ));
+    // (value, reason, is a branch name): the first that is set wins. A branch name is tried
+    // as the remote-tracking `origin/NAME` first, then as a local ref.
+    let variables = [
+        (&env.wasmgate_base, "WASMGATE_BASE", false),
+        (&env.github_base_ref, "GITHUB_BASE_REF (pull request)", true),
+        (
+            &env.gitlab_diff_base_sha,
+            "CI_MERGE_REQUEST_DIFF_BASE_SHA (merge request)",
+            false,
+        ),
+        (
+            &env.gitlab_target_branch,
+            "CI_MERGE_REQUEST_TARGET_BRANCH_NAME (merge request)",
+            true,
+        ),
+    ];
+    if let Some((value, reason, branch)) = variables
+        .into_iter()
+        .find_map(|(value, reason, branch)| Some((value.as_ref()?, reason, branch)))
+    {
+        return Some(if branch {
+            (
+                format!("origin/{value}"),
+                reason.to_string(),
+                vec![format!("origin/{value}"), value.clone()],
+            )
+        } else {
+            (value.clone(), reason.to_string(), vec![value.clone()])
+        });
     }
     let raw = repo.raw();
     if let Ok(head) = raw.head()

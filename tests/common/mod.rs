@@ -212,3 +212,15 @@ impl GitRepo {
         self.sandbox.cmd()
     }
 }
+
+/// `details[key]` of every finding with `code`, as strings, sorted.
+pub fn detail_values(report: &wasmgate::report::Report, code: &str, key: &str) -> Vec<String> {
+    let mut values: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == code)
+        .filter_map(|f| f.details.as_ref()?.get(key)?.as_str().map(String::from))
+        .collect();
+    values.sort();
+    values
+}
