@@ -95,6 +95,26 @@ pub enum Command {
     /// Write the accepted facts of the artifacts to the baseline file, to commit.
     #[command(after_help = BASELINE_EXAMPLES)]
     Baseline(BaselineArgs),
+    /// Make an Ed25519 key pair for signing (wasmsign2's key file format, or PEM).
+    #[command(
+        after_help = "Examples:\n  wasmgate keygen --secret-key release.key --public-key keys/release.pub\n\nCommit the public key (e.g. under keys/) and list it in [signatures] trusted_keys;\nkeep the secret key in your CI secrets."
+    )]
+    Keygen(KeygenArgs),
+    /// Sign a module or component (embedded signature section, or a detached signature).
+    #[command(
+        after_help = "Examples:\n  wasmgate sign --secret-key release.key dist/app.wasm            # in place\n  wasmgate sign -k release.key -o dist/app.signed.wasm dist/app.wasm\n  wasmgate sign -k release.key --detached dist/app.wasm.sig dist/app.wasm\n\nSigning a signed module adds a signature. The format is the WebAssembly tool-conventions\none, interoperable with wasmsign2.\n\nExit status:\n  0  signed\n  2  could not sign (unreadable module or key, malformed signature data)"
+    )]
+    Sign(SignArgs),
+    /// Verify a module's signature with public keys.
+    #[command(
+        after_help = "Examples:\n  wasmgate verify --public-key keys/release.pub dist/app.wasm\n  wasmgate verify -K keys/release.pub --signature dist/app.wasm.sig dist/app.wasm\n\nWithout --signature, an embedded signature is used, else MODULE.sig next to the module.\n\nExit status:\n  0  a signature by one of the keys covers the whole module\n  1  no such signature: unsigned, wrong key, modified, partially covered, misplaced\n  2  could not check (unreadable module, signature file or key)"
+    )]
+    Verify(VerifyArgs),
+    /// Show the signatures a module carries and what they cover.
+    #[command(
+        after_help = "Examples:\n  wasmgate signatures dist/app.wasm\n  wasmgate signatures -K keys/release.pub dist/app.wasm"
+    )]
+    Signatures(ShowArgs),
     /// Explain a finding code: what it means, what sets it, what to do.
     #[command(
         after_help = "Examples:\n  wasmgate explain size-budget-exceeded\n  wasmgate explain --list"
@@ -182,6 +202,68 @@ impl BaselineArgs {
             trust: Some(Trust::Head),
         }
     }
+}
+
+/// `keygen` options.
+#[derive(Debug, Clone, ClapArgs)]
+pub struct KeygenArgs {
+    /// Where to write the secret key (mode 0600).
+    #[arg(long, short = 'k', value_name = "FILE")]
+    pub secret_key: PathBuf,
+    /// Where to write the public key.
+    #[arg(long, short = 'K', value_name = "FILE")]
+    pub public_key: PathBuf,
+    /// Write PEM (PKCS#8 / SPKI) instead of wasmsign2's compact key files.
+    #[arg(long)]
+    pub pem: bool,
+}
+
+/// `sign` options.
+#[derive(Debug, Clone, ClapArgs)]
+pub struct SignArgs {
+    /// The module or component to sign.
+    #[arg(value_name = "IN")]
+    pub input: PathBuf,
+    /// Secret key file.
+    #[arg(long, short = 'k', value_name = "FILE")]
+    pub secret_key: PathBuf,
+    /// Public key file: record its key id with the signature (as wasmsign2 -K does).
+    #[arg(long, short = 'K', value_name = "FILE")]
+    pub public_key: Option<PathBuf>,
+    /// Write the signed module here [default: overwrite IN].
+    #[arg(long, short = 'o', value_name = "OUT", conflicts_with = "detached")]
+    pub output: Option<PathBuf>,
+    /// Write a detached signature to SIGFILE and leave the module unchanged.
+    #[arg(long, value_name = "SIGFILE")]
+    pub detached: Option<PathBuf>,
+}
+
+/// `verify` options.
+#[derive(Debug, Clone, ClapArgs)]
+pub struct VerifyArgs {
+    /// The module or component.
+    #[arg(value_name = "IN")]
+    pub input: PathBuf,
+    /// Public key file (repeatable: any of them may have signed).
+    #[arg(long, short = 'K', value_name = "FILE", required = true)]
+    pub public_key: Vec<PathBuf>,
+    /// Detached signature file [default: embedded, else IN.sig].
+    #[arg(long, short = 'S', value_name = "SIGFILE")]
+    pub signature: Option<PathBuf>,
+}
+
+/// `signatures` options.
+#[derive(Debug, Clone, ClapArgs)]
+pub struct ShowArgs {
+    /// The module or component.
+    #[arg(value_name = "IN")]
+    pub input: PathBuf,
+    /// Public keys to check the signatures with (repeatable).
+    #[arg(long, short = 'K', value_name = "FILE")]
+    pub public_key: Vec<PathBuf>,
+    /// Detached signature file [default: embedded, else IN.sig].
+    #[arg(long, short = 'S', value_name = "SIGFILE")]
+    pub signature: Option<PathBuf>,
 }
 
 /// `explain` options.

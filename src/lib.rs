@@ -25,7 +25,9 @@ pub mod measure;
 pub mod policy;
 pub mod report;
 pub mod request;
+pub mod signing;
 pub mod sources;
+pub mod wasmsig;
 
 pub use app::{NoProgress, Progress, check, facts as collect_facts};
 pub use diag::Error;

@@ -9,7 +9,7 @@ use clap::Parser;
 use wasmgate::cli::{Args, BaselineArgs, ColorChoice, Command, Format, GateArgs};
 use wasmgate::report::human::{self, HumanStyle};
 use wasmgate::report::{Report, ReportError, json};
-use wasmgate::{Error, exit, explain, request};
+use wasmgate::{Error, exit, explain, request, signing};
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -26,6 +26,47 @@ fn main() -> ExitCode {
         Command::Check(gate) => check(&args, gate, style, error_style),
         Command::Facts(gate) => facts(&args, gate, error_style),
         Command::Baseline(baseline_args) => baseline(&args, baseline_args, error_style),
+        Command::Keygen(keygen) => respond(
+            signing::keygen(&keygen.secret_key, &keygen.public_key, keygen.pem),
+            &args,
+            error_style,
+        ),
+        Command::Sign(sign) => respond(
+            signing::sign(&signing::SignOptions {
+                input: sign.input.clone(),
+                secret_key: sign.secret_key.clone(),
+                public_key: sign.public_key.clone(),
+                output: sign.output.clone(),
+                detached: sign.detached.clone(),
+            }),
+            &args,
+            error_style,
+        ),
+        Command::Verify(verify) => {
+            match signing::verify(
+                &verify.input,
+                &verify.public_key,
+                verify.signature.as_deref(),
+            ) {
+                Ok(verdict) => {
+                    let code = if args.quiet {
+                        exit::PASS
+                    } else {
+                        write_stdout(&verdict.text)
+                    };
+                    match (verdict.valid, code) {
+                        (true, code) => code,
+                        (false, _) => exit::FAIL,
+                    }
+                }
+                Err(error) => report_error(&error, error_style),
+            }
+        }
+        Command::Signatures(show) => respond(
+            signing::show(&show.input, &show.public_key, show.signature.as_deref()),
+            &args,
+            error_style,
+        ),
         Command::Explain(explain_args) => {
             if explain_args.list {
                 write_stdout(&explain::list())
@@ -100,6 +141,15 @@ fn facts(args: &Args, gate: &GateArgs, error_style: HumanStyle) -> u8 {
                 exit::ERROR
             }
         },
+        Err(error) => report_error(&error, error_style),
+    }
+}
+
+/// Prints a command's text (unless quiet), or its error.
+fn respond(outcome: Result<String, Error>, args: &Args, error_style: HumanStyle) -> u8 {
+    match outcome {
+        Ok(_) if args.quiet => exit::PASS,
+        Ok(text) => write_stdout(&text),
         Err(error) => report_error(&error, error_style),
     }
 }

@@ -269,6 +269,41 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// A key file that cannot be used.
+    #[error("key {path}: {message}")]
+    #[diagnostic(
+        code(wasmgate::signature::key),
+        help(
+            "keys are Ed25519: wasmsign2 key files, PEM/DER (SPKI public, PKCS#8 secret) or OpenSSH `ssh-ed25519` public keys; `wasmgate keygen` makes a pair"
+        )
+    )]
+    Key {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+
+    /// A module that cannot be signed.
+    #[error("cannot sign {path}: {message}")]
+    #[diagnostic(code(wasmgate::signature::sign))]
+    Signing {
+        /// The module.
+        path: String,
+        /// Why.
+        message: String,
+    },
+
+    /// A file that cannot be written.
+    #[error("cannot write {path}: {source}")]
+    #[diagnostic(code(wasmgate::io::write))]
+    Write {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+
     /// The working directory cannot be determined.
     #[error("cannot determine the working directory: {0}")]
     #[diagnostic(code(wasmgate::io::cwd))]
