@@ -65,6 +65,7 @@ fn gather(
                 &artifact.display,
                 request.max_size,
                 &request.sizes,
+                &request.trusted_keys,
             );
             progress.advance(&artifact.display);
             result

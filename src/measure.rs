@@ -10,19 +10,24 @@ use crate::facts;
 use crate::facts::size::SizeOptions;
 use crate::hexdump::{self, ByteSnippet};
 use crate::input::Artifact;
+use crate::wasmsig::KnownKey;
 
-/// Reads `path` (at most `limit` bytes) and measures it as `display`.
+/// Reads `path` (at most `limit` bytes) and measures it as `display`, with its signatures
+/// checked against `keys`.
 pub fn file(
     path: &Path,
     display: &str,
     limit: u64,
     sizes: &SizeOptions,
+    keys: &[KnownKey],
 ) -> Result<(Artifact, Option<ByteSnippet>), Error> {
     let bytes = read(path, display, limit)?;
-    Ok(bytes_of(display, path, &bytes, sizes))
+    let (mut artifact, snippet) = bytes_of(display, path, &bytes, sizes);
+    artifact.signature = Some(facts::signature::collect(path, &bytes, keys));
+    Ok((artifact, snippet))
 }
 
-/// Measures bytes that are (or were) the artifact `display` at `path`.
+/// Measures bytes that are (or were) the artifact `display` at `path` (signatures unchecked).
 pub fn bytes_of(
     display: &str,
     path: &Path,
@@ -43,6 +48,7 @@ pub fn bytes_of(
         sha256,
         size,
         wasm,
+        signature: None,
         baseline: None,
         baseline_origin: None,
         delta: None,

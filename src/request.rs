@@ -15,6 +15,7 @@ use crate::git::Repo;
 use crate::git::base::{self, Base, BaseEnv, BaseRequest};
 use crate::policy::{PolicyOptions, builtin};
 use crate::sources::{self, Revision};
+use crate::wasmsig::{KnownKey, keys};
 
 /// Everything the pipeline needs, resolved.
 #[derive(Debug, Clone)]
@@ -44,6 +45,8 @@ pub struct CheckRequest {
     pub baseline: Option<LoadedBaseline>,
     /// Governing files that differ between the merge-base and the work tree.
     pub governing_changes: Vec<GoverningChange>,
+    /// Trusted public keys, read where the config was.
+    pub trusted_keys: Vec<KnownKey>,
 }
 
 /// A baseline and where it was read.
@@ -118,6 +121,32 @@ pub fn build(args: &GateArgs, config_path: Option<&Path>) -> Result<CheckRequest
     for path in &args.policies {
         policy_sources.extend(sources::policy_files(&cwd.join(path), &root, true)?);
     }
+    let key_paths: Vec<PathBuf> = settings
+        .signatures
+        .trusted_keys
+        .iter()
+        .map(|p| root.join(p))
+        .collect();
+    let trusted_keys = key_paths
+        .iter()
+        .map(|path| {
+            let name = crate::discover::display_path(path, &root);
+            let bytes =
+                sources::file_at(repo.as_ref(), revision, path)?.ok_or_else(|| Error::Key {
+                    path: name.clone(),
+                    message: "listed in [signatures] trusted_keys but not found".to_string(),
+                })?;
+            let key = keys::public_key(&bytes).map_err(|e| Error::Key {
+                path: name.clone(),
+                message: e.0,
+            })?;
+            Ok(KnownKey {
+                key,
+                name,
+                trusted: true,
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
     let baseline_path = root.join(&settings.baseline.path);
     let baseline = load_baseline(repo.as_ref(), base.as_ref(), &baseline_path, &root)?;
     let governing_changes = match (&repo, &base) {
@@ -127,6 +156,7 @@ pub fn build(args: &GateArgs, config_path: Option<&Path>) -> Result<CheckRequest
             &config_file,
             &policy_paths,
             &baseline_path,
+            &key_paths,
             &root,
         )?,
         _ => Vec::new(),
@@ -183,6 +213,7 @@ pub fn build(args: &GateArgs, config_path: Option<&Path>) -> Result<CheckRequest
         trust,
         baseline,
         governing_changes,
+        trusted_keys,
         config,
         root,
     })

@@ -127,6 +127,21 @@ fn relative_to_root(repo: &Repo, file: &str, root: &Path) -> String {
     crate::discover::display_path(&repo.workdir().join(file), root)
 }
 
+/// The bytes of `path` at `revision`; None when it does not exist there.
+pub fn file_at(
+    repo: Option<&Repo>,
+    revision: Revision,
+    path: &Path,
+) -> Result<Option<Vec<u8>>, Error> {
+    match (
+        revision,
+        repo.and_then(|r| r.relative(path).map(|rel| (r, rel))),
+    ) {
+        (Revision::Commit(commit), Some((repo, relative))) => repo.read_at(commit, &relative),
+        _ => Ok(std::fs::read(path).ok()),
+    }
+}
+
 /// Compares the governing files at the merge-base with the work tree.
 pub fn governing_changes(
     repo: &Repo,
@@ -134,6 +149,7 @@ pub fn governing_changes(
     config_path: &Path,
     policy_paths: &[PathBuf],
     baseline_path: &Path,
+    key_paths: &[PathBuf],
     root: &Path,
 ) -> Result<Vec<GoverningChange>, Error> {
     let mut changes = Vec::new();
@@ -158,6 +174,9 @@ pub fn governing_changes(
     };
     compare(config_path, "config")?;
     compare(baseline_path, "baseline")?;
+    for key in key_paths {
+        compare(key, "key")?;
+    }
     let mut files: Vec<PathBuf> = Vec::new();
     for path in policy_paths {
         let at_base = policies_at(

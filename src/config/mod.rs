@@ -54,6 +54,21 @@ pub struct Config {
     pub capabilities: CapabilitiesConfig,
     /// AI provenance rules.
     pub ai: AiConfig,
+    /// Signature requirements and trusted keys.
+    pub signatures: SignaturesConfig,
+}
+
+/// `[signatures]`
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SignaturesConfig {
+    /// Public key files (relative to the root) whose signatures are trusted; read from the
+    /// merge-base when a base is known.
+    pub trusted_keys: Vec<String>,
+    /// Artifact globs that must carry a valid signature by a trusted key.
+    pub required: Vec<String>,
+    /// Accept signatures that cover the artifact only up to a delimiter.
+    pub allow_partial: bool,
 }
 
 /// `[artifacts]`
@@ -628,6 +643,7 @@ fn check(config: &Config) -> Result<(), (String, String)> {
     globs("artifacts.include", &config.artifacts.include)?;
     globs("artifacts.exclude", &config.artifacts.exclude)?;
     globs("ai.protected", &config.ai.protected)?;
+    globs("signatures.required", &config.signatures.required)?;
     globs("ai.capability_paths", &config.ai.capability_paths)?;
     for (index, growth) in config.growth.iter().enumerate() {
         let key = format!("growth[{index}].artifacts");

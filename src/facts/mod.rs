@@ -2,5 +2,6 @@
 //! imports another collector, the policy code or the report code.
 
 pub mod git;
+pub mod signature;
 pub mod size;
 pub mod wasm;

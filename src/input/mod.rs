@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use crate::baseline::{self, Baseline, BaselineEntry};
 use crate::delta::{self, Delta};
 use crate::facts::git::GitFacts;
+use crate::facts::signature::SignatureFacts;
 use crate::facts::size::SizeFacts;
 use crate::facts::wasm::WasmFacts;
 use crate::history::HistoryPoint;
@@ -60,6 +61,8 @@ pub struct Artifact {
     /// Structure, validity and proposals (fields inline).
     #[serde(flatten)]
     pub wasm: WasmFacts,
+    /// Signatures carried by the artifact; null for merge-base versions, which are not checked.
+    pub signature: Option<SignatureFacts>,
     /// The accepted facts of this path; null when neither the baseline file nor the
     /// merge-base has it.
     pub baseline: Option<BaselineEntry>,

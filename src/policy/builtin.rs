@@ -24,6 +24,10 @@ pub const POLICIES: &[(&str, &str)] = &[
         "proposals.rego",
         include_str!("../../policies/proposals.rego"),
     ),
+    (
+        "signatures.rego",
+        include_str!("../../policies/signatures.rego"),
+    ),
     ("size.rego", include_str!("../../policies/size.rego")),
     ("wasi.rego", include_str!("../../policies/wasi.rego")),
     ("wasm.rego", include_str!("../../policies/wasm.rego")),
@@ -104,6 +108,11 @@ pub fn config_data(config: &Config) -> Value {
             "max": config.exports.max,
         },
         "growth": growth,
+        "signatures": {
+            "required": config.signatures.required,
+            "allow_partial": config.signatures.allow_partial,
+            "trusted_keys": config.signatures.trusted_keys,
+        },
         "capabilities": {
             "allow_new": config.capabilities.allow_new,
         },

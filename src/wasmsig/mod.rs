@@ -273,8 +273,12 @@ pub fn inspect(module: &[u8], detached: Option<&[u8]>, keys: &[KnownKey]) -> Ins
                 .then(|| Signature::from_slice(&record.signature).ok())
                 .flatten()
                 .and_then(|signature| {
-                    keys.iter()
-                        .position(|k| k.key.verify_strict(&signed, &signature).is_ok())
+                    // A recorded key id binds the record to that key: an edited key id must
+                    // not leave a signature valid (key ids are outside what is signed).
+                    keys.iter().enumerate().position(|(index, k)| {
+                        record.key_id.as_ref().is_none_or(|id| *id == ids[index])
+                            && k.key.verify_strict(&signed, &signature).is_ok()
+                    })
                 });
             let coverage = match key {
                 Some(_) => coverage(&set.hashes, &computed),
