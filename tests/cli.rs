@@ -1,6 +1,6 @@
 //! The command line end to end: exit codes, help, explain, config errors, discovery, output
 //! formats, colour, determinism and the size cache.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
 mod common;
 

@@ -1,6 +1,6 @@
 //! The bundled demo: its committed wasm matches its `.wat` sources, and the README command
 //! gives the verdict and findings the README shows.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
 mod common;
 
@@ -65,12 +65,27 @@ fn readme_demo_command_fails_with_real_findings() {
         "dist/cli.wasm",
         "wasmgate: FAIL",
         "raw = 200",
+        "signature-missing",
     ] {
         assert!(
             stdout.contains(expected),
             "missing {expected:?} in:\n{stdout}"
         );
     }
+    assert!(!stdout.contains("signature-untrusted") && !stdout.contains("signature-invalid"));
+    let (code, stdout, _) = run(common::Sandbox::new()
+        .cmd()
+        .current_dir(common::repo())
+        .args([
+            "verify",
+            "-K",
+            "examples/demo/keys/demo.pub",
+            "examples/demo/dist/hello.wasm",
+        ]));
+    assert_eq!(
+        code, 0,
+        "the demo's detached signature must match hello.wasm: {stdout}"
+    );
     assert!(Path::new(&common::repo().join("README.md")).is_file());
     let readme = std::fs::read_to_string(common::repo().join("README.md")).unwrap();
     assert!(readme.contains("cargo run -- check --config examples/demo/wasmgate.toml"));

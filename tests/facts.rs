@@ -1,5 +1,5 @@
 //! Wasm facts checked against what each `.wat` fixture encodes.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
 mod common;
 

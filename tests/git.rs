@@ -1,7 +1,7 @@
 //! Git as the source of truth, on real repositories built here: merge-base deltas against the
 //! committed baseline, hybrid growth budgets, AI provenance modes, gate files trusted from the
 //! merge-base, and the errors CI users hit (shallow clones, unknown bases, no repository).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
 mod common;
 

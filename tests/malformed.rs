@@ -1,7 +1,7 @@
 //! Thousands of malformed and invalid modules: wasmgate never panics, never calls valid what
 //! the reference validator (wasmparser, every proposal on) rejects, and never rejects what it
 //! accepts. Mutations are deterministic, so a failure reproduces.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
 mod common;
 

@@ -2,7 +2,7 @@
 //! a config, an input document and the findings it must produce (code, artifact, severity).
 //! These reach shapes the fixtures cannot cheaply build: 47 MB sizes, memory64, WASI 0.2
 //! components.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
 mod common;
 

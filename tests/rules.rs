@@ -1,5 +1,5 @@
 //! Every built-in rule, firing and not firing, through the real binary and its JSON report.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
 mod common;
 

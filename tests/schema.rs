@@ -1,6 +1,6 @@
 //! The contracts stay locked: the committed JSON Schemas match the Rust types, and every code
 //! and input field is documented.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
 mod common;
 

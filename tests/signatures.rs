@@ -1,7 +1,7 @@
 //! Signatures end to end: round trips, every one-byte tampering, wrong keys, truncated and
 //! duplicated sections, several signers, components, key formats, a malleated signature,
 //! interoperability with the real wasmsign2, and the gate's signature rules.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
 mod common;
 

@@ -83,7 +83,7 @@ impl<'a> Reader<'a> {
     }
 
     fn take(&mut self, len: usize) -> Result<&'a [u8], FormatError> {
-        let end = self.position.checked_add(len).unwrap_or(usize::MAX);
+        let end = self.position.saturating_add(len);
         let Some(slice) = self.bytes.get(self.position..end) else {
             return fail(
                 format!("length {len} runs past the end of the data"),
