@@ -603,3 +603,69 @@ fn gate_reads_trusted_keys_from_the_merge_base() {
         change.message
     );
 }
+
+/// Go's linker pads section lengths to five bytes. wasmsign2 signs its canonical re-encoding,
+/// so its detached signature for such a module verifies only over that encoding: wasmgate
+/// accepts it, and still rejects every one-byte change of the padded file.
+#[test]
+fn detached_signatures_over_padded_section_lengths() {
+    let canonical = common::fixture("app");
+    let mut padded = canonical[..8].to_vec();
+    for section in wasmsig::format::sections(&canonical).unwrap() {
+        let len = section.body.len() as u32;
+        padded.push(section.id);
+        for shift in [0, 7, 14, 21] {
+            padded.push(((len >> shift) & 0x7f) as u8 | 0x80);
+        }
+        padded.push(((len >> 28) & 0x7f) as u8);
+        padded.extend_from_slice(section.body);
+    }
+    assert_ne!(padded, canonical);
+    assert!(wasmgate::facts::wasm::collect(&padded).valid);
+    let signer = key(12);
+    let keys = known(&signer);
+    let signature = wasmsig::sign(&canonical, &signer, None, true)
+        .unwrap()
+        .signature;
+    assert!(verified(&padded, Some(&signature), &keys));
+    for index in 0..padded.len() {
+        let mut tampered = padded.clone();
+        tampered[index] ^= 0x01;
+        assert!(
+            !verified(&tampered, Some(&signature), &keys),
+            "byte {index}"
+        );
+    }
+    if wasmsign2().is_some() {
+        let sandbox = Sandbox::new();
+        sandbox.write("go.wasm", &padded);
+        let dir = sandbox.path();
+        assert!(wasmsign2_run(
+            dir,
+            &["keygen", "-k", "ws.key", "-K", "ws.pub"]
+        ));
+        assert!(wasmsign2_run(
+            dir,
+            &[
+                "sign",
+                "-k",
+                "ws.key",
+                "-i",
+                "go.wasm",
+                "-o",
+                "go.out.wasm",
+                "-S",
+                "go.sig"
+            ]
+        ));
+        let (code, stdout, _) = run(sandbox
+            .cmd()
+            .args(["verify", "-K", "ws.pub", "-S", "go.sig", "go.wasm"]));
+        assert_eq!(code, 0, "{stdout}");
+        let (code, stdout, _) =
+            run(sandbox
+                .cmd()
+                .args(["verify", "-K", "ws.pub", "-S", "go.sig", "go.out.wasm"]));
+        assert_eq!(code, 0, "{stdout}");
+    }
+}

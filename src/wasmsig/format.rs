@@ -130,9 +130,19 @@ pub struct RawSection<'a> {
     pub name: Option<&'a str>,
     /// The custom section's payload after its name (the whole payload for other sections).
     pub payload: &'a [u8],
+    /// The section's whole body (after the id and length).
+    pub body: &'a [u8],
 }
 
 impl RawSection<'_> {
+    /// The section as wasmsign2 re-encodes it: id, minimal LEB128 length, body. Differs from
+    /// the file's bytes only when the file pads its lengths (as Go's linker does).
+    pub fn canonical(&self) -> Vec<u8> {
+        let mut out = vec![self.id];
+        put_slice(&mut out, self.body);
+        out
+    }
+
     /// A custom section named `name`.
     pub fn is_custom(&self, name: &str) -> bool {
         self.id == 0 && self.name == Some(name)
@@ -169,6 +179,7 @@ pub fn sections(bytes: &[u8]) -> Result<Vec<RawSection<'_>>, FormatError> {
             end: reader.position,
             name,
             payload,
+            body,
         });
     }
     Ok(found)

@@ -109,13 +109,29 @@ pub struct Checkpoint {
     pub hash: [u8; 32],
 }
 
-/// Hash states after each delimiter, and at the end when the last section is not one.
+/// Hash states after each delimiter, and at the end when the last section is not one, over
+/// the file's own bytes.
 fn checkpoints(module: &[u8], content: &[RawSection<'_>]) -> Vec<Checkpoint> {
+    rolling(module, content, false)
+}
+
+/// The same over wasmsign2's canonical re-encoding of each section. wasmsign2 signs that
+/// encoding, so a detached signature it made for a module with padded section lengths
+/// matches only this way; no single-byte change keeps a padded length's value.
+fn canonical_checkpoints(module: &[u8], content: &[RawSection<'_>]) -> Vec<Checkpoint> {
+    rolling(module, content, true)
+}
+
+fn rolling(module: &[u8], content: &[RawSection<'_>], canonical: bool) -> Vec<Checkpoint> {
     let mut hasher = Sha256::new();
     let mut found = Vec::new();
     let mut last_was_delimiter = false;
     for section in content {
-        hasher.update(&module[section.start..section.end]);
+        if canonical {
+            hasher.update(section.canonical());
+        } else {
+            hasher.update(&module[section.start..section.end]);
+        }
         last_was_delimiter = section.is_custom(DELIMITER_SECTION);
         if last_was_delimiter {
             found.push(Checkpoint {
@@ -265,6 +281,10 @@ pub fn inspect(module: &[u8], detached: Option<&[u8]>, keys: &[KnownKey]) -> Ins
         }
     };
     let computed = checkpoints(module, content);
+    let canonical = content
+        .iter()
+        .any(|s| s.canonical().len() != s.end - s.start)
+        .then(|| canonical_checkpoints(module, content));
     let ids: Vec<Vec<u8>> = keys.iter().map(|k| keys::key_id(&k.key)).collect();
     for (index, set) in data.sets.iter().enumerate() {
         let signed = message(&set.hashes);
@@ -280,9 +300,13 @@ pub fn inspect(module: &[u8], detached: Option<&[u8]>, keys: &[KnownKey]) -> Ins
                             && k.key.verify_strict(&signed, &signature).is_ok()
                     })
                 });
-            let coverage = match key {
-                Some(_) => coverage(&set.hashes, &computed),
-                None => Coverage::None,
+            let coverage = match (key, &canonical) {
+                (None, _) => Coverage::None,
+                (Some(_), None) => coverage(&set.hashes, &computed),
+                (Some(_), Some(canonical)) => match coverage(&set.hashes, &computed) {
+                    Coverage::Full => Coverage::Full,
+                    _ => coverage(&set.hashes, canonical),
+                },
             };
             inspection.signatures.push(Checked {
                 set: index,
