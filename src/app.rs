@@ -63,9 +63,12 @@ fn gather(
             let result = measure::file(
                 &artifact.path,
                 &artifact.display,
-                request.max_size,
-                &request.sizes,
-                &request.trusted_keys,
+                measure::Collectors {
+                    limit: request.max_size,
+                    sizes: &request.sizes,
+                    keys: &request.trusted_keys,
+                    sbom: &request.sbom,
+                },
             );
             progress.advance(&artifact.display);
             result

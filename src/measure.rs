@@ -7,23 +7,45 @@ use sha2::{Digest, Sha256};
 
 use crate::diag::Error;
 use crate::facts;
+use crate::facts::sbom::SbomOptions;
 use crate::facts::size::SizeOptions;
 use crate::hexdump::{self, ByteSnippet};
 use crate::input::Artifact;
 use crate::wasmsig::KnownKey;
 
-/// Reads `path` (at most `limit` bytes) and measures it as `display`, with its signatures
-/// checked against `keys`.
+/// What the per-artifact collectors need besides the bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct Collectors<'a> {
+    /// Largest file read.
+    pub limit: u64,
+    /// Size options.
+    pub sizes: &'a SizeOptions,
+    /// Keys to check signatures with.
+    pub keys: &'a [KnownKey],
+    /// Where SBOMs are.
+    pub sbom: &'a SbomOptions,
+}
+
+/// Reads `path` and measures it as `display`, with its signatures, SBOM, embedded
+/// dependency list and embedded models.
 pub fn file(
     path: &Path,
     display: &str,
-    limit: u64,
-    sizes: &SizeOptions,
-    keys: &[KnownKey],
+    collectors: Collectors<'_>,
 ) -> Result<(Artifact, Option<ByteSnippet>), Error> {
-    let bytes = read(path, display, limit)?;
-    let (mut artifact, snippet) = bytes_of(display, path, &bytes, sizes);
-    artifact.signature = Some(facts::signature::collect(path, &bytes, keys));
+    let bytes = read(path, display, collectors.limit)?;
+    let (mut artifact, snippet) = bytes_of(display, path, &bytes, collectors.sizes);
+    artifact.signature = Some(facts::signature::collect(path, &bytes, collectors.keys));
+    artifact.sbom = facts::sbom::collect(path, display, &bytes, &artifact.sha256, collectors.sbom);
+    artifact.embedded_dependencies = crate::wasmsig::format::sections(&bytes)
+        .ok()
+        .and_then(|sections| {
+            sections
+                .iter()
+                .find(|s| s.is_custom(facts::auditable::SECTION))
+                .map(|s| facts::auditable::read(s.payload))
+        });
+    artifact.embedded_models = facts::models::scan(&bytes);
     Ok((artifact, snippet))
 }
 
@@ -49,6 +71,9 @@ pub fn bytes_of(
         size,
         wasm,
         signature: None,
+        sbom: None,
+        embedded_dependencies: None,
+        embedded_models: Vec::new(),
         baseline: None,
         baseline_origin: None,
         delta: None,

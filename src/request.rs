@@ -10,6 +10,7 @@ use crate::cli::GateArgs;
 use crate::config::{self, LoadedConfig, Trust};
 use crate::diag::Error;
 use crate::facts::git::GoverningChange;
+use crate::facts::sbom::SbomOptions;
 use crate::facts::size::SizeOptions;
 use crate::git::Repo;
 use crate::git::base::{self, Base, BaseEnv, BaseRequest};
@@ -47,6 +48,8 @@ pub struct CheckRequest {
     pub governing_changes: Vec<GoverningChange>,
     /// Trusted public keys, read where the config was.
     pub trusted_keys: Vec<KnownKey>,
+    /// Where SBOMs are.
+    pub sbom: SbomOptions,
 }
 
 /// A baseline and where it was read.
@@ -214,6 +217,22 @@ pub fn build(args: &GateArgs, config_path: Option<&Path>) -> Result<CheckRequest
         baseline,
         governing_changes,
         trusted_keys,
+        sbom: SbomOptions {
+            mapping: settings
+                .sbom
+                .files
+                .iter()
+                .filter_map(|(glob, file)| {
+                    let matcher = globset::GlobBuilder::new(glob)
+                        .literal_separator(true)
+                        .build()
+                        .ok()?
+                        .compile_matcher();
+                    Some((matcher, PathBuf::from(file)))
+                })
+                .collect(),
+            root: root.clone(),
+        },
         config,
         root,
     })

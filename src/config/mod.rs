@@ -56,6 +56,47 @@ pub struct Config {
     pub ai: AiConfig,
     /// Signature requirements and trusted keys.
     pub signatures: SignaturesConfig,
+    /// SBOM requirements, license lists and the ML model card profile.
+    pub sbom: SbomConfig,
+}
+
+/// `[sbom]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SbomConfig {
+    /// Artifact globs that must have an SBOM.
+    pub required: Vec<String>,
+    /// SBOM files by artifact glob (relative to the root); siblings are used otherwise.
+    pub files: BTreeMap<String, String>,
+    /// When set, every component needs a license alternative made only of these.
+    pub licenses_allow: Option<Vec<String>>,
+    /// Licenses no component may require.
+    pub licenses_deny: Vec<String>,
+    /// What a machine-learning model's card must hold: `model-card`, `datasets`,
+    /// `dataset-provenance`, `fairness`, `ethics`, `limitations`, `energy`, `license`.
+    pub model_card: Vec<String>,
+}
+
+impl Default for SbomConfig {
+    fn default() -> Self {
+        SbomConfig {
+            required: Vec::new(),
+            files: BTreeMap::new(),
+            licenses_allow: None,
+            licenses_deny: Vec::new(),
+            model_card: [
+                "model-card",
+                "datasets",
+                "dataset-provenance",
+                "fairness",
+                "ethics",
+                "limitations",
+                "license",
+            ]
+            .map(String::from)
+            .to_vec(),
+        }
+    }
 }
 
 /// `[signatures]`
@@ -644,6 +685,24 @@ fn check(config: &Config) -> Result<(), (String, String)> {
     globs("artifacts.exclude", &config.artifacts.exclude)?;
     globs("ai.protected", &config.ai.protected)?;
     globs("signatures.required", &config.signatures.required)?;
+    globs("sbom.required", &config.sbom.required)?;
+    for pattern in config.sbom.files.keys() {
+        globset::Glob::new(pattern).map_err(|e| {
+            (
+                "sbom.files".to_string(),
+                format!("sbom.files key `{pattern}` is not a valid glob: {e}"),
+            )
+        })?;
+    }
+    for item in &config.sbom.model_card {
+        const KNOWN: &[&str] = &["model-card", "datasets", "dataset-provenance", "fairness", "ethics", "limitations", "energy", "license"];
+        if !KNOWN.contains(&item.as_str()) {
+            return Err((
+                "sbom.model_card".to_string(),
+                format!("sbom.model_card: unknown requirement `{item}` (known: {})", KNOWN.join(", ")),
+            ));
+        }
+    }
     globs("ai.capability_paths", &config.ai.capability_paths)?;
     for (index, growth) in config.growth.iter().enumerate() {
         let key = format!("growth[{index}].artifacts");

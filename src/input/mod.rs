@@ -12,6 +12,9 @@ use std::collections::BTreeMap;
 use crate::baseline::{self, Baseline, BaselineEntry};
 use crate::delta::{self, Delta};
 use crate::facts::git::GitFacts;
+use crate::facts::auditable::AuditableFacts;
+use crate::facts::models::EmbeddedModel;
+use crate::facts::sbom::SbomFacts;
 use crate::facts::signature::SignatureFacts;
 use crate::facts::size::SizeFacts;
 use crate::facts::wasm::WasmFacts;
@@ -63,6 +66,12 @@ pub struct Artifact {
     pub wasm: WasmFacts,
     /// Signatures carried by the artifact; null for merge-base versions, which are not checked.
     pub signature: Option<SignatureFacts>,
+    /// The artifact's SBOM; null when none was found.
+    pub sbom: Option<SbomFacts>,
+    /// The dependency list cargo-auditable embedded (`.dep-v0`); null when there is none.
+    pub embedded_dependencies: Option<AuditableFacts>,
+    /// Machine-learning model payloads found in data segments and custom sections.
+    pub embedded_models: Vec<EmbeddedModel>,
     /// The accepted facts of this path; null when neither the baseline file nor the
     /// merge-base has it.
     pub baseline: Option<BaselineEntry>,

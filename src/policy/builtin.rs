@@ -24,6 +24,7 @@ pub const POLICIES: &[(&str, &str)] = &[
         "proposals.rego",
         include_str!("../../policies/proposals.rego"),
     ),
+    ("sbom.rego", include_str!("../../policies/sbom.rego")),
     (
         "signatures.rego",
         include_str!("../../policies/signatures.rego"),
@@ -108,6 +109,12 @@ pub fn config_data(config: &Config) -> Value {
             "max": config.exports.max,
         },
         "growth": growth,
+        "sbom": {
+            "required": config.sbom.required,
+            "licenses_allow": config.sbom.licenses_allow,
+            "licenses_deny": config.sbom.licenses_deny,
+            "model_card": config.sbom.model_card,
+        },
         "signatures": {
             "required": config.signatures.required,
             "allow_partial": config.signatures.allow_partial,
