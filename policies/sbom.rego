@@ -153,6 +153,7 @@ denied(id) if {
 allowed(_) if cfg.licenses_allow == null
 
 allowed(id) if {
+	cfg.licenses_allow != null
 	some l in cfg.licenses_allow
 	license_matches(l, id)
 }

@@ -37,14 +37,15 @@ pub fn file(
     let (mut artifact, snippet) = bytes_of(display, path, &bytes, collectors.sizes);
     artifact.signature = Some(facts::signature::collect(path, &bytes, collectors.keys));
     artifact.sbom = facts::sbom::collect(path, display, &bytes, &artifact.sha256, collectors.sbom);
-    artifact.embedded_dependencies = crate::wasmsig::format::sections(&bytes)
-        .ok()
-        .and_then(|sections| {
-            sections
-                .iter()
-                .find(|s| s.is_custom(facts::auditable::SECTION))
-                .map(|s| facts::auditable::read(s.payload))
-        });
+    artifact.embedded_dependencies =
+        crate::wasmsig::format::sections(&bytes)
+            .ok()
+            .and_then(|sections| {
+                sections
+                    .iter()
+                    .find(|s| s.is_custom(facts::auditable::SECTION))
+                    .map(|s| facts::auditable::read(s.payload))
+            });
     artifact.embedded_models = facts::models::scan(&bytes);
     Ok((artifact, snippet))
 }

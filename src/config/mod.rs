@@ -695,11 +695,23 @@ fn check(config: &Config) -> Result<(), (String, String)> {
         })?;
     }
     for item in &config.sbom.model_card {
-        const KNOWN: &[&str] = &["model-card", "datasets", "dataset-provenance", "fairness", "ethics", "limitations", "energy", "license"];
+        const KNOWN: &[&str] = &[
+            "model-card",
+            "datasets",
+            "dataset-provenance",
+            "fairness",
+            "ethics",
+            "limitations",
+            "energy",
+            "license",
+        ];
         if !KNOWN.contains(&item.as_str()) {
             return Err((
                 "sbom.model_card".to_string(),
-                format!("sbom.model_card: unknown requirement `{item}` (known: {})", KNOWN.join(", ")),
+                format!(
+                    "sbom.model_card: unknown requirement `{item}` (known: {})",
+                    KNOWN.join(", ")
+                ),
             ));
         }
     }

@@ -85,11 +85,14 @@ fn parse(payload: &[u8]) -> Result<Vec<AuditablePackage>, String> {
             "decompresses to more than {MAX_DECOMPRESSED} bytes; refusing it"
         ));
     }
-    let raw: Raw = serde_json::from_slice(&json).map_err(|e| format!("not a dependency list: {e}"))?;
+    let raw: Raw =
+        serde_json::from_slice(&json).map_err(|e| format!("not a dependency list: {e}"))?;
     let count = raw.packages.len();
     for (index, package) in raw.packages.iter().enumerate() {
         if let Some(bad) = package.dependencies.iter().find(|&&d| d >= count) {
-            return Err(format!("package {index} depends on package {bad}, which does not exist"));
+            return Err(format!(
+                "package {index} depends on package {bad}, which does not exist"
+            ));
         }
     }
     if has_cycle(&raw.packages) {
@@ -104,7 +107,11 @@ fn parse(payload: &[u8]) -> Result<Vec<AuditablePackage>, String> {
             source: p.source.clone(),
             kind: p.kind.clone(),
             root: p.root,
-            dependencies: p.dependencies.iter().map(|&d| raw.packages[d].name.clone()).collect(),
+            dependencies: p
+                .dependencies
+                .iter()
+                .map(|&d| raw.packages[d].name.clone())
+                .collect(),
         })
         .collect())
 }
@@ -160,8 +167,14 @@ mod tests {
         assert!(read(&bomb).error.unwrap().contains("more than"));
         let cycle = br#"{"packages":[{"name":"a","version":"1","source":"local","dependencies":[1]},{"name":"b","version":"1","source":"local","dependencies":[0]}]}"#;
         assert!(read(&zlib(cycle)).error.unwrap().contains("cycle"));
-        let dangling = br#"{"packages":[{"name":"a","version":"1","source":"local","dependencies":[5]}]}"#;
-        assert!(read(&zlib(dangling)).error.unwrap().contains("does not exist"));
+        let dangling =
+            br#"{"packages":[{"name":"a","version":"1","source":"local","dependencies":[5]}]}"#;
+        assert!(
+            read(&zlib(dangling))
+                .error
+                .unwrap()
+                .contains("does not exist")
+        );
         assert!(read(b"not zlib").error.is_some());
     }
 }

@@ -35,7 +35,7 @@ pub fn scan(bytes: &[u8]) -> Vec<EmbeddedModel> {
                         found.push(EmbeddedModel {
                             format: format.to_string(),
                             location: format!("data segment {segment}"),
-                            offset: (data.range.end as u64).saturating_sub(data.data.len() as u64),
+                            offset: data.range.end.saturating_sub(data.data.len() as u64),
                             size: data.data.len() as u64,
                         });
                     }
@@ -47,7 +47,7 @@ pub fn scan(bytes: &[u8]) -> Vec<EmbeddedModel> {
                     found.push(EmbeddedModel {
                         format: format.to_string(),
                         location: format!("custom section {}", reader.name()),
-                        offset: reader.data_offset() as u64,
+                        offset: reader.data_offset(),
                         size: reader.data().len() as u64,
                     });
                 }
@@ -77,12 +77,18 @@ pub fn recognise(data: &[u8]) -> Option<&'static str> {
     }
     // ONNX ModelProto: field 1 (ir_version, varint) then a producer/graph string; the
     // producer name of exporters says so.
-    if data[0] == 0x08 && data.get(..256).is_some_and(|head| contains(head, b"onnx") || contains(head, b"pytorch")) {
+    if data[0] == 0x08
+        && data
+            .get(..256)
+            .is_some_and(|head| contains(head, b"onnx") || contains(head, b"pytorch"))
+    {
         return Some("onnx");
     }
     None
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
+    haystack
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
 }

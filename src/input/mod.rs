@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 
 use crate::baseline::{self, Baseline, BaselineEntry};
 use crate::delta::{self, Delta};
-use crate::facts::git::GitFacts;
 use crate::facts::auditable::AuditableFacts;
+use crate::facts::git::GitFacts;
 use crate::facts::models::EmbeddedModel;
 use crate::facts::sbom::SbomFacts;
 use crate::facts::signature::SignatureFacts;

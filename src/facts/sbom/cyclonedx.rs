@@ -3,7 +3,10 @@
 
 use serde_json::Value;
 
-use super::{Component, Dataset, Dependency, Hash, ModelCard, SbomFacts, Subject, count, license, schema, text};
+use super::{
+    Component, Dataset, Dependency, Hash, ModelCard, SbomFacts, Subject, count, license, schema,
+    text,
+};
 
 pub(super) fn read(document: &Value, facts: &mut SbomFacts) {
     facts.format = Some("cyclonedx".to_string());
@@ -43,7 +46,11 @@ pub(super) fn read(document: &Value, facts: &mut SbomFacts) {
                         depends_on: d
                             .get("dependsOn")
                             .and_then(Value::as_array)
-                            .map(|v| v.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+                            .map(|v| {
+                                v.iter()
+                                    .filter_map(|x| x.as_str().map(String::from))
+                                    .collect()
+                            })
                             .unwrap_or_default(),
                     })
                 })
@@ -82,10 +89,10 @@ fn component(raw: &Value, pointer: &str) -> Component {
     let provenance = raw.get("supplier").is_some()
         || raw.get("pedigree").is_some()
         || count(raw.get("externalReferences")) > 0
-        || raw
-            .get("data")
-            .and_then(Value::as_array)
-            .is_some_and(|d| d.iter().any(|x| x.get("governance").is_some() || x.pointer("/contents/url").is_some()));
+        || raw.get("data").and_then(Value::as_array).is_some_and(|d| {
+            d.iter()
+                .any(|x| x.get("governance").is_some() || x.pointer("/contents/url").is_some())
+        });
     Component {
         reference: text(raw, "bom-ref"),
         name: text(raw, "name").unwrap_or_default(),
@@ -137,7 +144,8 @@ fn model_card(raw: &Value, data: &[(Option<String>, bool)]) -> ModelCard {
                     None => Dataset {
                         reference: text(entry, "name").unwrap_or_default(),
                         resolved: true,
-                        provenance: entry.get("governance").is_some() || entry.pointer("/contents/url").is_some(),
+                        provenance: entry.get("governance").is_some()
+                            || entry.pointer("/contents/url").is_some(),
                     },
                 })
                 .collect()
@@ -149,6 +157,8 @@ fn model_card(raw: &Value, data: &[(Option<String>, bool)]) -> ModelCard {
         fairness_assessments: count(card.pointer("/considerations/fairnessAssessments")),
         ethical_considerations: count(card.pointer("/considerations/ethicalConsiderations")),
         technical_limitations: count(card.pointer("/considerations/technicalLimitations")),
-        energy_consumptions: count(card.pointer("/considerations/environmentalConsiderations/energyConsumptions")),
+        energy_consumptions: count(
+            card.pointer("/considerations/environmentalConsiderations/energyConsumptions"),
+        ),
     }
 }

@@ -80,10 +80,16 @@ mod tests {
 
     #[test]
     fn alternatives() {
-        assert_eq!(parse("MIT OR Apache-2.0").alternatives, [["Apache-2.0"], ["MIT"]]);
+        assert_eq!(
+            parse("MIT OR Apache-2.0").alternatives,
+            [["Apache-2.0"], ["MIT"]]
+        );
         assert_eq!(
             parse("(MIT OR Apache-2.0) AND Unicode-3.0").alternatives,
-            [vec!["Apache-2.0", "Unicode-3.0"], vec!["MIT", "Unicode-3.0"]]
+            [
+                vec!["Apache-2.0", "Unicode-3.0"],
+                vec!["MIT", "Unicode-3.0"]
+            ]
         );
         assert_eq!(parse("MIT/Apache-2.0").alternatives.len(), 2);
         assert!(!parse("not a license ((").valid);

@@ -206,7 +206,11 @@ pub fn collect(
 }
 
 fn locate(path: &Path, display: &str, options: &SbomOptions) -> Option<PathBuf> {
-    if let Some((_, file)) = options.mapping.iter().find(|(glob, _)| glob.is_match(display)) {
+    if let Some((_, file)) = options
+        .mapping
+        .iter()
+        .find(|(glob, _)| glob.is_match(display))
+    {
         return Some(options.root.join(file));
     }
     let name = path.file_name()?.to_string_lossy().to_string();
@@ -221,7 +225,9 @@ fn read_json(path: &Path) -> Result<Value, String> {
         .map_err(|e| format!("cannot read: {e}"))?
         .len();
     if size > MAX_SBOM {
-        return Err(format!("{size} bytes is more than the {MAX_SBOM}-byte limit"));
+        return Err(format!(
+            "{size} bytes is more than the {MAX_SBOM}-byte limit"
+        ));
     }
     let text = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
     serde_json::from_slice(&text).map_err(|e| format!("not JSON: {e}"))

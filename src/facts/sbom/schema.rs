@@ -22,18 +22,22 @@ impl jsonschema::Retrieve for Embedded {
         uri: &jsonschema::Uri<String>,
     ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
         let path = uri.path().as_str();
-        let text = if path.ends_with("spdx.schema.json") || path.ends_with("spdx.SNAPSHOT.schema.json") {
-            SPDX_IDS
-        } else if path.contains("jsf-0.82") {
-            JSF
-        } else {
-            return Err(format!("{uri} is not embedded in wasmgate").into());
-        };
+        let text =
+            if path.ends_with("spdx.schema.json") || path.ends_with("spdx.SNAPSHOT.schema.json") {
+                SPDX_IDS
+            } else if path.contains("jsf-0.82") {
+                JSF
+            } else {
+                return Err(format!("{uri} is not embedded in wasmgate").into());
+            };
         Ok(serde_json::from_str(text)?)
     }
 }
 
-fn validator(text: &'static str, cell: &'static OnceLock<Option<jsonschema::Validator>>) -> Option<&'static jsonschema::Validator> {
+fn validator(
+    text: &'static str,
+    cell: &'static OnceLock<Option<jsonschema::Validator>>,
+) -> Option<&'static jsonschema::Validator> {
     cell.get_or_init(|| {
         let schema: Value = serde_json::from_str(text).ok()?;
         jsonschema::options()
@@ -64,7 +68,9 @@ pub(super) fn cyclonedx(document: &Value, version: &str) -> Vec<Problem> {
     let Some(validator) = validator else {
         return vec![Problem {
             pointer: String::new(),
-            message: format!("the CycloneDX {version} schema embedded in wasmgate does not compile"),
+            message: format!(
+                "the CycloneDX {version} schema embedded in wasmgate does not compile"
+            ),
         }];
     };
     let mut problems: Vec<Problem> = validator
@@ -83,7 +89,8 @@ mod tests {
     #[test]
     fn every_schema_compiles() {
         for version in ["1.4", "1.5", "1.6"] {
-            let minimal = serde_json::json!({"bomFormat": "CycloneDX", "specVersion": version, "version": 1});
+            let minimal =
+                serde_json::json!({"bomFormat": "CycloneDX", "specVersion": version, "version": 1});
             assert_eq!(super::cyclonedx(&minimal, version), [], "{version}");
             let bad = serde_json::json!({"bomFormat": "CycloneDX", "specVersion": version, "components": [{"type": "nonsense", "name": "x"}]});
             assert!(!super::cyclonedx(&bad, version).is_empty(), "{version}");

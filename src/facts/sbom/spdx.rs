@@ -23,18 +23,37 @@ pub(super) fn read(document: &Value, facts: &mut SbomFacts) {
             });
         }
     }
-    if document.pointer("/creationInfo/created").and_then(Value::as_str).is_none() {
+    if document
+        .pointer("/creationInfo/created")
+        .and_then(Value::as_str)
+        .is_none()
+    {
         facts.problems.push(Problem {
             pointer: "/creationInfo/created".to_string(),
             message: "required property `created` is missing".to_string(),
         });
     }
-    let packages = document.get("packages").and_then(Value::as_array).cloned().unwrap_or_default();
-    let files = document.get("files").and_then(Value::as_array).cloned().unwrap_or_default();
-    let relationships = document.get("relationships").and_then(Value::as_array).cloned().unwrap_or_default();
+    let packages = document
+        .get("packages")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let files = document
+        .get("files")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let relationships = document
+        .get("relationships")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     let mut described: Vec<String> = relationships
         .iter()
-        .filter(|r| text(r, "relationshipType").as_deref() == Some("DESCRIBES") && text(r, "spdxElementId").as_deref() == Some("SPDXRef-DOCUMENT"))
+        .filter(|r| {
+            text(r, "relationshipType").as_deref() == Some("DESCRIBES")
+                && text(r, "spdxElementId").as_deref() == Some("SPDXRef-DOCUMENT")
+        })
         .filter_map(|r| text(r, "relatedSpdxElement"))
         .collect();
     if let Some(list) = document.get("documentDescribes").and_then(Value::as_array) {
@@ -82,12 +101,15 @@ pub(super) fn read(document: &Value, facts: &mut SbomFacts) {
             name: text(package, "name").unwrap_or_default(),
             version: text(package, "versionInfo"),
             purl,
-            kind: text(package, "primaryPackagePurpose").map(|p| p.to_lowercase().replace('_', "-")),
+            kind: text(package, "primaryPackagePurpose")
+                .map(|p| p.to_lowercase().replace('_', "-")),
             licenses,
             hashes: checksums(package),
             pointer,
             model_card: None,
-            provenance: package.get("supplier").is_some() || package.get("originator").is_some() || count(package.get("externalRefs")) > 0,
+            provenance: package.get("supplier").is_some()
+                || package.get("originator").is_some()
+                || count(package.get("externalRefs")) > 0,
         });
     }
     let mut edges: std::collections::BTreeMap<String, Vec<String>> = Default::default();
@@ -107,7 +129,10 @@ pub(super) fn read(document: &Value, facts: &mut SbomFacts) {
     }
     facts.dependencies = edges
         .into_iter()
-        .map(|(reference, depends_on)| Dependency { reference, depends_on })
+        .map(|(reference, depends_on)| Dependency {
+            reference,
+            depends_on,
+        })
         .collect();
 }
 

@@ -1,0 +1,479 @@
+//! SBOMs bound to the bytes they describe: a real producer's SBOM, CycloneDX and SPDX subjects,
+//! the digest of a signed module without its signature, schema problems with JSON pointers,
+//! cargo-auditable's `.dep-v0` both ways (and a decompression bomb), licenses, ML model cards
+//! and embedded model payloads.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
+mod common;
+
+use std::io::Write;
+
+use common::{Sandbox, check_json, has};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn cyclonedx(subject_sha: &str, components: Value) -> Value {
+    json!({
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "version": 1,
+        "metadata": {
+            "component": {
+                "type": "application",
+                "bom-ref": "app",
+                "name": "app",
+                "version": "1.0.0",
+                "hashes": [{"alg": "SHA-256", "content": subject_sha}]
+            }
+        },
+        "components": components
+    })
+}
+
+fn write_json(sandbox: &Sandbox, path: &str, value: &Value) {
+    sandbox.write(path, serde_json::to_vec_pretty(value).unwrap());
+}
+
+fn sbom_codes(report: &wasmgate::report::Report) -> Vec<String> {
+    let mut codes: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| {
+            f.code.starts_with("sbom-") || f.code.contains("model") || f.code == "license-denied"
+        })
+        .map(|f| f.code.clone())
+        .collect();
+    codes.sort();
+    codes
+}
+
+#[test]
+fn a_real_producers_sbom_is_read_and_validated() {
+    let sandbox = Sandbox::new();
+    sandbox.wasm("dist/app.wasm", "app");
+    let sbom = std::fs::read(common::repo().join("fixtures/sbom/hello-crate/hello-crate.cdx.json"))
+        .unwrap();
+    sandbox.write("dist/app.wasm.cdx.json", &sbom);
+    let document = common::facts(&sandbox, &["--no-compress"]);
+    let facts = &document["artifacts"][0]["sbom"];
+    assert_eq!(facts["format"], "cyclonedx");
+    assert_eq!(facts["spec_version"], "1.5");
+    assert_eq!(
+        facts["problems"],
+        json!([]),
+        "cargo-cyclonedx output is schema-valid"
+    );
+    let itoa = facts["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "itoa")
+        .unwrap();
+    assert!(
+        itoa["purl"]
+            .as_str()
+            .unwrap()
+            .starts_with("pkg:cargo/itoa@")
+    );
+    assert_eq!(facts["subject"]["name"], "hello-crate");
+    let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
+    assert_eq!(code, 1);
+    let mismatch = report
+        .findings
+        .iter()
+        .find(|f| f.code == "sbom-digest-mismatch")
+        .unwrap();
+    assert!(
+        mismatch.message.contains("declares no SHA-256"),
+        "{}",
+        mismatch.message
+    );
+}
+
+#[test]
+fn the_subject_digest_binds_the_sbom_to_the_bytes() {
+    let sandbox = Sandbox::new();
+    let module = common::fixture("app");
+    sandbox.write("dist/app.wasm", &module);
+    let digest = sha256(&module);
+    write_json(
+        &sandbox,
+        "dist/app.wasm.cdx.json",
+        &cyclonedx(&digest, json!([])),
+    );
+    let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
+    assert_eq!(code, 0, "{report:#?}");
+    assert!(sbom_codes(&report).is_empty());
+
+    // One character of the subject digest changed.
+    let mut changed: Vec<char> = digest.chars().collect();
+    changed[10] = if changed[10] == 'a' { 'b' } else { 'a' };
+    let changed: String = changed.into_iter().collect();
+    write_json(
+        &sandbox,
+        "dist/app.wasm.cdx.json",
+        &cyclonedx(&changed, json!([])),
+    );
+    let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
+    assert_eq!(code, 1);
+    let mismatch = report
+        .findings
+        .iter()
+        .find(|f| f.code == "sbom-digest-mismatch")
+        .unwrap();
+    assert!(mismatch.message.contains(&changed));
+
+    // Signing changes the bytes: the digest of the module without its signature still binds.
+    let key = ed25519_dalek::SigningKey::from_bytes(&[1u8; 32]);
+    let signed = wasmgate::wasmsig::sign(&module, &key, None, false)
+        .unwrap()
+        .module;
+    sandbox.write("dist/app.wasm", &signed);
+    write_json(
+        &sandbox,
+        "dist/app.wasm.cdx.json",
+        &cyclonedx(&digest, json!([])),
+    );
+    let document = common::facts(&sandbox, &["--no-compress"]);
+    assert_eq!(document["artifacts"][0]["sbom"]["binding"], "unsigned");
+    let (_, report, _) = check_json(&sandbox, &["--no-compress"]);
+    assert!(!has(&report, "sbom-digest-mismatch", None));
+}
+
+#[test]
+fn schema_problems_name_the_json_pointer() {
+    let sandbox = Sandbox::new();
+    let module = common::fixture("app");
+    sandbox.write("dist/app.wasm", &module);
+    let bad = cyclonedx(&sha256(&module), json!([{"type": "gadget", "name": "x"}]));
+    write_json(&sandbox, "dist/app.wasm.cdx.json", &bad);
+    let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
+    assert_eq!(code, 1);
+    let invalid = report
+        .findings
+        .iter()
+        .find(|f| f.code == "sbom-invalid")
+        .unwrap();
+    assert!(
+        invalid.message.contains("/components/0/type"),
+        "{}",
+        invalid.message
+    );
+    sandbox.write("dist/app.wasm.cdx.json", "{ not json");
+    let (_, report, _) = check_json(&sandbox, &["--no-compress"]);
+    assert!(has(&report, "sbom-invalid", Some("dist/app.wasm")));
+}
+
+#[test]
+fn spdx_documents_bind_through_the_described_package() {
+    let sandbox = Sandbox::new();
+    let module = common::fixture("app");
+    sandbox.write("dist/app.wasm", &module);
+    let spdx = |checksum: &str| {
+        json!({
+            "spdxVersion": "SPDX-2.3",
+            "dataLicense": "CC0-1.0",
+            "SPDXID": "SPDXRef-DOCUMENT",
+            "name": "app",
+            "documentNamespace": "https://example.com/spdx/app-1.0.0",
+            "creationInfo": {"created": "2026-01-01T00:00:00Z", "creators": ["Tool: hand"]},
+            "packages": [
+                {"SPDXID": "SPDXRef-app", "name": "app", "versionInfo": "1.0.0", "downloadLocation": "NOASSERTION",
+                 "checksums": [{"algorithm": "SHA256", "checksumValue": checksum}], "licenseConcluded": "MIT"},
+                {"SPDXID": "SPDXRef-gpl", "name": "copyleft", "versionInfo": "2.0", "downloadLocation": "NOASSERTION",
+                 "licenseConcluded": "GPL-3.0-only",
+                 "externalRefs": [{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl", "referenceLocator": "pkg:cargo/copyleft@2.0"}]}
+            ],
+            "relationships": [
+                {"spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES", "relatedSpdxElement": "SPDXRef-app"},
+                {"spdxElementId": "SPDXRef-app", "relationshipType": "DEPENDS_ON", "relatedSpdxElement": "SPDXRef-gpl"}
+            ]
+        })
+    };
+    write_json(&sandbox, "dist/app.wasm.spdx.json", &spdx(&sha256(&module)));
+    sandbox.write(
+        "wasmgate.toml",
+        "[sbom]\nlicenses_deny = [\"GPL-3.0-only\"]\n",
+    );
+    let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
+    assert_eq!(code, 1);
+    assert_eq!(sbom_codes(&report), ["license-denied"]);
+    let document = common::facts(&sandbox, &["--no-compress"]);
+    let facts = &document["artifacts"][0]["sbom"];
+    assert_eq!(facts["format"], "spdx");
+    assert_eq!(
+        facts["dependencies"][0]["depends_on"],
+        json!(["SPDXRef-gpl"])
+    );
+    write_json(&sandbox, "dist/app.wasm.spdx.json", &spdx(&"0".repeat(64)));
+    let (_, report, _) = check_json(&sandbox, &["--no-compress"]);
+    assert!(has(&report, "sbom-digest-mismatch", Some("dist/app.wasm")));
+}
+
+fn zlib(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+#[test]
+fn embedded_dependency_lists_are_triangulated_with_the_sbom() {
+    let sandbox = Sandbox::new();
+    let list = json!({"packages": [
+        {"name": "app", "version": "1.0.0", "source": "local", "dependencies": [1, 2], "root": true},
+        {"name": "itoa", "version": "1.0.18", "source": "crates.io"},
+        {"name": "sneaky", "version": "0.3.0", "source": "crates.io"},
+        {"name": "cc", "version": "1.2.0", "source": "crates.io", "kind": "build"}
+    ]});
+    let mut module = common::fixture("app");
+    module.extend_from_slice(&wasmgate::wasmsig::format::custom_section(
+        ".dep-v0",
+        &zlib(list.to_string().as_bytes()),
+    ));
+    sandbox.write("dist/app.wasm", &module);
+    let components = json!([
+        {"type": "library", "name": "itoa", "version": "1.0.18", "purl": "pkg:cargo/itoa@1.0.18"},
+        {"type": "library", "name": "serde", "version": "1.0.200", "purl": "pkg:cargo/serde@1.0.200"}
+    ]);
+    write_json(
+        &sandbox,
+        "dist/app.wasm.cdx.json",
+        &cyclonedx(&sha256(&module), components),
+    );
+    let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
+    assert_eq!(code, 1);
+    let undeclared: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == "sbom-dependency-undeclared")
+        .collect();
+    assert_eq!(
+        undeclared.len(),
+        1,
+        "the build dependency cc is not shipped: {undeclared:#?}"
+    );
+    assert!(undeclared[0].message.contains("sneaky 0.3.0"));
+    let absent: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == "sbom-dependency-absent")
+        .collect();
+    assert_eq!(absent.len(), 1);
+    assert!(absent[0].message.contains("serde"));
+
+    // A decompression bomb in .dep-v0 is refused, not inflated.
+    let mut bomb = common::fixture("app");
+    bomb.extend_from_slice(&wasmgate::wasmsig::format::custom_section(
+        ".dep-v0",
+        &zlib(&vec![b' '; 64 << 20]),
+    ));
+    assert!(bomb.len() < 200_000);
+    sandbox.write("dist/app.wasm", &bomb);
+    let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
+    assert_eq!(code, 1);
+    let invalid = report
+        .findings
+        .iter()
+        .find(|f| f.code == "sbom-invalid")
+        .unwrap();
+    assert!(invalid.message.contains(".dep-v0"), "{}", invalid.message);
+}
+
+#[test]
+fn licenses_allow_and_deny_by_expression() {
+    let sandbox = Sandbox::new();
+    let module = common::fixture("app");
+    sandbox.write("dist/app.wasm", &module);
+    let components = json!([
+        {"type": "library", "name": "dual", "version": "1", "licenses": [{"expression": "MIT OR GPL-3.0-only"}]},
+        {"type": "library", "name": "llvm", "version": "1", "licenses": [{"expression": "Apache-2.0 WITH LLVM-exception"}]},
+        {"type": "library", "name": "both", "version": "1", "licenses": [{"expression": "MIT AND GPL-3.0-only"}]}
+    ]);
+    write_json(
+        &sandbox,
+        "dist/app.wasm.cdx.json",
+        &cyclonedx(&sha256(&module), components),
+    );
+    sandbox.write(
+        "wasmgate.toml",
+        "[sbom]\nlicenses_allow = [\"MIT\", \"Apache-2.0\"]\nlicenses_deny = [\"GPL-3.0-only\"]\n",
+    );
+    let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
+    assert_eq!(code, 1);
+    let denied: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == "license-denied")
+        .map(|f| {
+            f.details.as_ref().unwrap()["component"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        denied,
+        ["both"],
+        "MIT OR GPL passes via MIT; Apache WITH exception passes"
+    );
+}
+
+fn model_component(card: Value) -> Value {
+    json!({"type": "machine-learning-model", "bom-ref": "model", "name": "sentiment", "version": "2",
+           "licenses": [{"license": {"id": "Apache-2.0"}}], "modelCard": card})
+}
+
+fn complete_card() -> Value {
+    json!({
+        "modelParameters": {"datasets": [{"ref": "reviews"}]},
+        "considerations": {
+            "technicalLimitations": ["English only"],
+            "ethicalConsiderations": [{"name": "bias", "mitigationStrategy": "balanced sampling"}],
+            "fairnessAssessments": [{"groupAtRisk": "non-native speakers", "harms": "misclassification", "mitigationStrategy": "evaluation per group"}]
+        }
+    })
+}
+
+fn dataset() -> Value {
+    json!({"type": "data", "bom-ref": "reviews", "name": "reviews", "supplier": {"name": "Example Corp"},
+           "data": [{"type": "dataset", "name": "reviews", "governance": {"owners": [{"organization": {"name": "Example Corp"}}]}}]})
+}
+
+#[test]
+fn ml_model_cards_must_be_complete() {
+    let sandbox = Sandbox::new();
+    let module = common::fixture("app");
+    sandbox.write("dist/app.wasm", &module);
+    let digest = sha256(&module);
+    write_json(
+        &sandbox,
+        "dist/app.wasm.cdx.json",
+        &cyclonedx(
+            &digest,
+            json!([model_component(complete_card()), dataset()]),
+        ),
+    );
+    let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
+    assert_eq!(code, 0, "{report:#?}");
+
+    let mut card = complete_card();
+    card["considerations"]
+        .as_object_mut()
+        .unwrap()
+        .remove("fairnessAssessments");
+    write_json(
+        &sandbox,
+        "dist/app.wasm.cdx.json",
+        &cyclonedx(&digest, json!([model_component(card), dataset()])),
+    );
+    let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
+    assert_eq!(code, 1);
+    let incomplete = report
+        .findings
+        .iter()
+        .find(|f| f.code == "model-card-incomplete")
+        .unwrap();
+    assert_eq!(
+        incomplete.details.as_ref().unwrap()["missing"],
+        json!(["fairness"])
+    );
+    assert!(incomplete.message.contains("fairness"));
+
+    // No card at all, and a dataset reference that resolves to nothing.
+    let mut no_card = model_component(Value::Null);
+    no_card.as_object_mut().unwrap().remove("modelCard");
+    let mut dangling = complete_card();
+    dangling["modelParameters"]["datasets"] = json!([{"ref": "missing"}]);
+    let mut second = model_component(dangling);
+    second["bom-ref"] = json!("model-2");
+    write_json(
+        &sandbox,
+        "dist/app.wasm.cdx.json",
+        &cyclonedx(&digest, json!([no_card, second])),
+    );
+    let (_, report, _) = check_json(&sandbox, &["--no-compress"]);
+    let missing: Vec<Value> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == "model-card-incomplete")
+        .map(|f| f.details.as_ref().unwrap()["missing"].clone())
+        .collect();
+    assert!(
+        missing.contains(&json!([
+            "datasets",
+            "ethics",
+            "fairness",
+            "limitations",
+            "model-card"
+        ])),
+        "{missing:?}"
+    );
+    assert!(
+        missing.contains(&json!(["dataset-provenance"])),
+        "{missing:?}"
+    );
+}
+
+#[test]
+fn embedded_models_must_be_declared() {
+    let sandbox = Sandbox::new();
+    let mut payload = b"GGUF\x03\x00\x00\x00".to_vec();
+    payload.resize(4096, 7);
+    let data: String = payload.iter().map(|b| format!("\\{b:02x}")).collect();
+    let module = wat::parse_str(format!(
+        "(module (memory 1) (data (i32.const 0) \"{data}\"))"
+    ))
+    .unwrap();
+    sandbox.write("dist/app.wasm", &module);
+    let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
+    assert_eq!(code, 1);
+    let undeclared = report
+        .findings
+        .iter()
+        .find(|f| f.code == "undeclared-model")
+        .unwrap();
+    assert!(
+        undeclared.message.contains("gguf"),
+        "{}",
+        undeclared.message
+    );
+    write_json(
+        &sandbox,
+        "dist/app.wasm.cdx.json",
+        &cyclonedx(
+            &sha256(&module),
+            json!([model_component(complete_card()), dataset()]),
+        ),
+    );
+    let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
+    assert_eq!(code, 0, "{report:#?}");
+}
+
+#[test]
+fn required_sboms_and_mapped_files() {
+    let sandbox = Sandbox::new();
+    let module = common::fixture("app");
+    sandbox.write("dist/app.wasm", &module);
+    sandbox.write("wasmgate.toml", "[sbom]\nrequired = [\"dist/**\"]\n");
+    let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
+    assert_eq!(code, 1);
+    assert!(has(&report, "sbom-missing", Some("dist/app.wasm")));
+    write_json(
+        &sandbox,
+        "sboms/app.json",
+        &cyclonedx(&sha256(&module), json!([])),
+    );
+    sandbox.write(
+        "wasmgate.toml",
+        "[sbom]\nrequired = [\"dist/**\"]\n\n[sbom.files]\n\"dist/*.wasm\" = \"sboms/app.json\"\n",
+    );
+    let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
+    assert_eq!(code, 0, "{report:#?}");
+}
