@@ -226,3 +226,62 @@ declares_model(a) if {
 	some c in a.sbom.components
 	c.kind == "machine-learning-model"
 }
+
+# The resolved Cargo graph of the crate that builds the wasm, against each SBOM.
+deny contains finding if {
+	some a in input.artifacts
+	s := a.sbom
+	s != null
+	some p in input.cargo.packages
+	not p.build_only
+	not listed(s, p)
+	finding := {
+		"code": "sbom-dependency-undeclared",
+		"artifact": a.path,
+		"msg": sprintf("depends on %s %s (per %s), which SBOM %s does not list", [p.name, p.version, input.cargo.manifest, s.path]),
+		"details": {"name": p.name, "version": p.version, "from": "cargo"},
+	}
+}
+
+warn contains finding if {
+	some a in input.artifacts
+	s := a.sbom
+	s != null
+	input.cargo != null
+	some c in s.components
+	startswith(object.get(c, "purl", ""), "pkg:cargo/")
+	c.name != input.cargo.root
+	not in_graph(c)
+	finding := {
+		"code": "sbom-dependency-absent",
+		"artifact": a.path,
+		"msg": sprintf("SBOM %s lists %s %s, which the Cargo graph of %s does not resolve", [s.path, c.name, object.get(c, "version", "?"), input.cargo.manifest]),
+		"details": {"name": c.name, "version": c.version, "pointer": c.pointer, "from": "cargo"},
+	}
+}
+
+in_graph(c) if {
+	some p in input.cargo.packages
+	p.name == c.name
+	p.version == c.version
+}
+
+# Components without a license in the SBOM take the license Cargo.toml declares.
+deny contains finding if {
+	some a in input.artifacts
+	s := a.sbom
+	s != null
+	some c in s.components
+	count(c.licenses) == 0
+	some p in input.cargo.packages
+	p.name == c.name
+	p.version == c.version
+	p.license != null
+	not acceptable(p.license)
+	finding := {
+		"code": "license-denied",
+		"artifact": a.path,
+		"msg": sprintf("%s %s (%s in %s) is licensed `%s` per Cargo.toml, which the license policy does not accept", [c.name, c.version, c.pointer, s.path, p.license.expression]),
+		"details": {"component": c.name, "pointer": c.pointer, "expression": p.license.expression, "from": "cargo"},
+	}
+}

@@ -18,7 +18,9 @@ use crate::request::CheckRequest;
 
 /// Builds the context for `artifacts`.
 pub fn build(request: &CheckRequest, artifacts: &[Artifact]) -> Result<Context, Error> {
+    let cargo = cargo_graph(request, artifacts)?;
     let mut context = Context {
+        cargo,
         baseline: request.baseline.as_ref().map(|loaded| {
             let source = BaselineSource {
                 path: loaded.path.clone(),
@@ -60,6 +62,39 @@ pub fn build(request: &CheckRequest, artifacts: &[Artifact]) -> Result<Context, 
     }
     context.derived = derived(request, &repo, artifacts)?;
     Ok(context)
+}
+
+/// The Cargo graph: `[sbom] cargo_manifest`, or the root's `Cargo.toml` when an artifact with
+/// an SBOM was produced by Rust. A cargo that cannot run is an error, not a skipped check.
+fn cargo_graph(
+    request: &CheckRequest,
+    artifacts: &[Artifact],
+) -> Result<Option<crate::facts::cargo::CargoFacts>, Error> {
+    let settings = &request.config.config.sbom;
+    let manifest = match &settings.cargo_manifest {
+        Some(path) => request.root.join(path),
+        None => {
+            let rust_with_sbom = artifacts.iter().any(|a| {
+                a.sbom.is_some()
+                    && a.wasm
+                        .producers
+                        .as_ref()
+                        .is_some_and(|p| p.language.iter().any(|l| l.name == "Rust"))
+            });
+            let candidate = request.root.join("Cargo.toml");
+            if !rust_with_sbom || !candidate.is_file() {
+                return Ok(None);
+            }
+            candidate
+        }
+    };
+    let display = crate::discover::display_path(&manifest, &request.root);
+    crate::facts::cargo::collect(&manifest, &display, &settings.cargo_target)
+        .map(Some)
+        .map_err(|message| Error::Cargo {
+            manifest: display,
+            message,
+        })
 }
 
 /// Baseline entries for artifacts the baseline file lacks but the merge-base has committed:

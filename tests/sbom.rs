@@ -477,3 +477,71 @@ fn required_sboms_and_mapped_files() {
     let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
     assert_eq!(code, 0, "{report:#?}");
 }
+
+fn sandbox_with_crate() -> Sandbox {
+    let sandbox = Sandbox::new();
+    let fixture = common::repo().join("fixtures/sbom/hello-crate");
+    for file in ["Cargo.toml", "Cargo.lock", "src/lib.rs"] {
+        sandbox.write(
+            &format!("crate/{file}"),
+            std::fs::read(fixture.join(file)).unwrap(),
+        );
+    }
+    sandbox
+}
+
+#[test]
+fn the_cargo_graph_is_compared_with_the_sbom() {
+    let sandbox = sandbox_with_crate();
+    let module = common::fixture("app");
+    sandbox.write("dist/app.wasm", &module);
+    sandbox.write(
+        "wasmgate.toml",
+        "[sbom]\ncargo_manifest = \"crate/Cargo.toml\"\nlicenses_allow = [\"Zlib\"]\n",
+    );
+    let itoa = json!({"type": "library", "name": "itoa", "version": "1.0.18", "purl": "pkg:cargo/itoa@1.0.18"});
+    let serde = json!({"type": "library", "name": "serde", "version": "1.0.200", "purl": "pkg:cargo/serde@1.0.200"});
+    write_json(
+        &sandbox,
+        "dist/app.wasm.cdx.json",
+        &cyclonedx(&sha256(&module), json!([itoa, serde])),
+    );
+    let document = common::facts(&sandbox, &["--no-compress"]);
+    let cargo = &document["cargo"];
+    assert_eq!(cargo["root"], "hello-crate");
+    assert_eq!(cargo["packages"][0]["name"], "itoa");
+    let (code, report, stderr) = check_json(&sandbox, &["--no-compress"]);
+    assert_eq!(code, 1, "{stderr}");
+    let absent = common::detail_values(&report, "sbom-dependency-absent", "name");
+    assert_eq!(absent, ["serde"]);
+    // itoa has no license in the SBOM; Cargo.toml says MIT OR Apache-2.0, which Zlib-only refuses.
+    let denied = report
+        .findings
+        .iter()
+        .find(|f| f.code == "license-denied")
+        .unwrap();
+    assert!(
+        denied.message.contains("per Cargo.toml"),
+        "{}",
+        denied.message
+    );
+
+    write_json(
+        &sandbox,
+        "dist/app.wasm.cdx.json",
+        &cyclonedx(&sha256(&module), json!([])),
+    );
+    let (_, report, _) = check_json(&sandbox, &["--no-compress"]);
+    assert_eq!(
+        common::detail_values(&report, "sbom-dependency-undeclared", "name"),
+        ["itoa"]
+    );
+
+    sandbox.write(
+        "wasmgate.toml",
+        "[sbom]\ncargo_manifest = \"nowhere/Cargo.toml\"\n",
+    );
+    let (code, _, stderr) = common::run(sandbox.cmd().args(["check", "--no-compress"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("wasmgate::sbom::cargo"), "{stderr}");
+}

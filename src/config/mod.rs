@@ -75,6 +75,12 @@ pub struct SbomConfig {
     /// What a machine-learning model's card must hold: `model-card`, `datasets`,
     /// `dataset-provenance`, `fairness`, `ethics`, `limitations`, `energy`, `license`.
     pub model_card: Vec<String>,
+    /// The Cargo.toml of the crate that builds the wasm (relative to the root); its resolved
+    /// graph is compared with the SBOMs. Without it, `Cargo.toml` at the root is used when an
+    /// artifact with an SBOM was produced by Rust.
+    pub cargo_manifest: Option<String>,
+    /// The target the Cargo graph is filtered to.
+    pub cargo_target: String,
 }
 
 impl Default for SbomConfig {
@@ -95,6 +101,8 @@ impl Default for SbomConfig {
             ]
             .map(String::from)
             .to_vec(),
+            cargo_manifest: None,
+            cargo_target: "wasm32-unknown-unknown".to_string(),
         }
     }
 }

@@ -269,6 +269,21 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// `cargo metadata` failed.
+    #[error("cannot read the Cargo graph of {manifest}: {message}")]
+    #[diagnostic(
+        code(wasmgate::sbom::cargo),
+        help(
+            "wasmgate runs `cargo metadata --offline --filter-platform <[sbom] cargo_target>`: fetch the dependencies first (`cargo fetch`), check [sbom] cargo_manifest, or remove it"
+        )
+    )]
+    Cargo {
+        /// The manifest.
+        manifest: String,
+        /// cargo's message.
+        message: String,
+    },
+
     /// A key file that cannot be used.
     #[error("key {path}: {message}")]
     #[diagnostic(

@@ -2,6 +2,7 @@
 //! imports another collector, the policy code or the report code.
 
 pub mod auditable;
+pub mod cargo;
 pub mod git;
 pub mod models;
 pub mod sbom;

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use crate::baseline::{self, Baseline, BaselineEntry};
 use crate::delta::{self, Delta};
 use crate::facts::auditable::AuditableFacts;
+use crate::facts::cargo::CargoFacts;
 use crate::facts::git::GitFacts;
 use crate::facts::models::EmbeddedModel;
 use crate::facts::sbom::SbomFacts;
@@ -39,6 +40,9 @@ pub struct InputDocument {
     pub baseline: Option<BaselineSource>,
     /// Paths in the baseline that no artifact has any more, sorted.
     pub removed_artifacts: Vec<String>,
+    /// The resolved Cargo graph of the crate that builds the wasm; null when not configured
+    /// or detected.
+    pub cargo: Option<CargoFacts>,
 }
 
 /// Where the accepted facts came from.
@@ -96,6 +100,8 @@ pub struct Context {
     /// Baseline entries measured from artifacts committed at the merge-base, for paths the
     /// baseline file lacks.
     pub derived: BTreeMap<String, BaselineEntry>,
+    /// The Cargo graph.
+    pub cargo: Option<CargoFacts>,
 }
 
 /// Assembles the document: artifacts sorted, each with its baseline entry, delta and history.
@@ -137,6 +143,7 @@ pub fn build(mut artifacts: Vec<Artifact>, context: Context) -> InputDocument {
         git: context.git,
         baseline: source,
         removed_artifacts,
+        cargo: context.cargo,
     }
 }
 
