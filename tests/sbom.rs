@@ -545,3 +545,19 @@ fn the_cargo_graph_is_compared_with_the_sbom() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("wasmgate::sbom::cargo"), "{stderr}");
 }
+
+/// The SBOM a published package ships (the `cryptography` wheel, PEP 770) is read as it is.
+#[test]
+fn an_sbom_shipped_inside_a_published_package_is_read() {
+    let sandbox = Sandbox::new();
+    sandbox.wasm("dist/app.wasm", "app");
+    let sbom =
+        std::fs::read(common::repo().join("fixtures/sbom/cryptography-48.0.0.cdx.json")).unwrap();
+    sandbox.write("dist/app.wasm.cdx.json", &sbom);
+    let document = common::facts(&sandbox, &["--no-compress"]);
+    let facts = &document["artifacts"][0]["sbom"];
+    assert_eq!(facts["format"], "cyclonedx");
+    assert_eq!(facts["spec_version"], "1.5");
+    assert_eq!(facts["problems"], json!([]));
+    assert!(!facts["components"].as_array().unwrap().is_empty());
+}
