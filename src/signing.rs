@@ -121,26 +121,8 @@ pub fn verify(
     public_keys: &[PathBuf],
     signature: Option<&Path>,
 ) -> Result<Verdict, Error> {
-    let keys = public_keys
-        .iter()
-        .map(|path| {
-            Ok(KnownKey {
-                key: load_public(path)?,
-                name: path.display().to_string(),
-                trusted: true,
-            })
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
-    let module = read(input)?;
-    let detached = detached_signature(input, &module, signature)?;
-    let inspection = wasmsig::inspect(&module, detached.as_ref().map(|(_, b)| b.as_slice()), &keys);
+    let (inspection, keys, mut text) = inspect_file(input, public_keys, signature)?;
     let valid = inspection.verified_by_trusted(&keys) && inspection.misplaced.is_empty();
-    let mut text = describe(
-        input,
-        &inspection,
-        &keys,
-        detached.as_ref().map(|(p, _)| p.as_path()),
-    );
     let _ = writeln!(
         text,
         "{}: {}",
@@ -160,6 +142,15 @@ pub fn show(
     public_keys: &[PathBuf],
     signature: Option<&Path>,
 ) -> Result<String, Error> {
+    inspect_file(input, public_keys, signature).map(|(_, _, text)| text)
+}
+
+/// Reads the keys, the module and its signature, inspects, and describes what was found.
+fn inspect_file(
+    input: &Path,
+    public_keys: &[PathBuf],
+    signature: Option<&Path>,
+) -> Result<(Inspection, Vec<KnownKey>, String), Error> {
     let keys = public_keys
         .iter()
         .map(|path| {
@@ -173,12 +164,13 @@ pub fn show(
     let module = read(input)?;
     let detached = detached_signature(input, &module, signature)?;
     let inspection = wasmsig::inspect(&module, detached.as_ref().map(|(_, b)| b.as_slice()), &keys);
-    Ok(describe(
+    let text = describe(
         input,
         &inspection,
         &keys,
         detached.as_ref().map(|(p, _)| p.as_path()),
-    ))
+    );
+    Ok((inspection, keys, text))
 }
 
 /// An explicit signature file, or `MODULE.sig` when the module has no embedded signature.
