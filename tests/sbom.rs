@@ -561,3 +561,46 @@ fn an_sbom_shipped_inside_a_published_package_is_read() {
     assert_eq!(facts["problems"], json!([]));
     assert!(!facts["components"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn spdx_structure_problems_name_the_json_pointer() {
+    let sandbox = Sandbox::new();
+    let module = common::fixture("app");
+    sandbox.write("dist/app.wasm", &module);
+    let document = json!({
+        "spdxVersion": "SPDX-2.3",
+        "dataLicense": "CC0-1.0",
+        "SPDXID": "SPDXRef-DOCUMENT",
+        "name": "app",
+        "documentNamespace": "https://example.com/app",
+        "creationInfo": {"created": "yesterday", "creators": []},
+        "packages": [{"SPDXID": "app package", "name": "app",
+                      "checksums": [{"algorithm": "SHA-257", "checksumValue": sha256(&module)}],
+                      "primaryPackagePurpose": "GADGET"}],
+        "relationships": [{"spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "LIKES", "relatedSpdxElement": "SPDXRef-x"}]
+    });
+    write_json(&sandbox, "dist/app.wasm.spdx.json", &document);
+    let facts = common::facts(&sandbox, &["--no-compress"]);
+    let mut pointers: Vec<String> = facts["artifacts"][0]["sbom"]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["pointer"].as_str().unwrap().to_string())
+        .collect();
+    pointers.sort();
+    assert_eq!(
+        pointers,
+        [
+            "/creationInfo/created",
+            "/creationInfo/creators",
+            "/packages/0/SPDXID",
+            "/packages/0/checksums/0/algorithm",
+            "/packages/0/downloadLocation",
+            "/packages/0/primaryPackagePurpose",
+            "/relationships/0/relationshipType",
+        ]
+    );
+    let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
+    assert_eq!(code, 1);
+    assert!(has(&report, "sbom-invalid", Some("dist/app.wasm")));
+}

@@ -6,6 +6,7 @@ mod cyclonedx;
 pub mod license;
 mod schema;
 mod spdx;
+mod spdx_schema;
 
 use std::path::{Path, PathBuf};
 

@@ -3,7 +3,9 @@
 
 use serde_json::Value;
 
-use super::{Component, Dependency, Hash, Problem, SbomFacts, Subject, count, license, text};
+use super::{
+    Component, Dependency, Hash, Problem, SbomFacts, Subject, count, license, spdx_schema, text,
+};
 
 pub(super) fn read(document: &Value, facts: &mut SbomFacts) {
     facts.format = Some("spdx".to_string());
@@ -15,24 +17,7 @@ pub(super) fn read(document: &Value, facts: &mut SbomFacts) {
         });
     }
     facts.spec_version = Some(version);
-    for key in ["SPDXID", "name", "documentNamespace", "dataLicense"] {
-        if document.get(key).and_then(Value::as_str).is_none() {
-            facts.problems.push(Problem {
-                pointer: format!("/{key}"),
-                message: format!("required property `{key}` is missing or not a string"),
-            });
-        }
-    }
-    if document
-        .pointer("/creationInfo/created")
-        .and_then(Value::as_str)
-        .is_none()
-    {
-        facts.problems.push(Problem {
-            pointer: "/creationInfo/created".to_string(),
-            message: "required property `created` is missing".to_string(),
-        });
-    }
+    facts.problems.extend(spdx_schema::check(document));
     let packages = document
         .get("packages")
         .and_then(Value::as_array)
@@ -74,14 +59,6 @@ pub(super) fn read(document: &Value, facts: &mut SbomFacts) {
     }
     for (index, package) in packages.iter().enumerate() {
         let pointer = format!("/packages/{index}");
-        for key in ["SPDXID", "name"] {
-            if package.get(key).and_then(Value::as_str).is_none() {
-                facts.problems.push(Problem {
-                    pointer: format!("{pointer}/{key}"),
-                    message: format!("required property `{key}` is missing"),
-                });
-            }
-        }
         let licenses = ["licenseConcluded", "licenseDeclared"]
             .iter()
             .filter_map(|key| text(package, key))
