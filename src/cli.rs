@@ -150,9 +150,13 @@ pub struct GateArgs {
     #[arg(long)]
     pub no_compress: bool,
 
-    /// Output format [default: human for check, json for facts].
+    /// Output format on stdout [default: human for check, json for facts].
     #[arg(long, value_enum)]
     pub format: Option<Format>,
+
+    /// Also write FORMAT to PATH (repeatable): `--output sarif=wasmgate.sarif --output junit=junit.xml`.
+    #[arg(long = "output", value_name = "FORMAT=PATH", value_parser = output_file)]
+    pub outputs: Vec<OutputFile>,
 
     /// Compare against the merge-base of REF and HEAD [default: detected from
     /// WASMGATE_BASE, GITHUB_BASE_REF, GitLab merge request variables, the branch's upstream,
@@ -197,6 +201,7 @@ impl BaselineArgs {
             rego_v0: false,
             no_compress: self.no_compress,
             format: None,
+            outputs: Vec::new(),
             base: None,
             no_base: true,
             trust: Some(Trust::Head),
@@ -285,6 +290,39 @@ pub enum Format {
     Human,
     /// The wasmgate.report/v1 document (for `facts`: the input document).
     Json,
+    /// SARIF 2.1.0, for code scanning (github/codeql-action/upload-sarif).
+    Sarif,
+    /// JUnit XML: a testsuite per artifact, a testcase per rule.
+    Junit,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// Markdown, as written to the GitHub job summary.
+    Markdown,
+}
+
+/// `FORMAT=PATH` for `--output`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// The format.
+    pub format: Format,
+    /// Where to write it.
+    pub path: PathBuf,
+}
+
+fn output_file(text: &str) -> Result<OutputFile, String> {
+    let (format, path) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}` is not FORMAT=PATH (e.g. sarif=wasmgate.sarif)"))?;
+    let format = Format::from_str(format, true).map_err(|_| {
+        format!("unknown format `{format}`: human, json, sarif, junit, github or markdown")
+    })?;
+    if path.is_empty() {
+        return Err(format!("`{text}` names no file"));
+    }
+    Ok(OutputFile {
+        format,
+        path: PathBuf::from(path),
+    })
 }
 
 /// Colour choice.

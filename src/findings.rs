@@ -8,7 +8,9 @@ use crate::config::{Level, LoadedConfig};
 use crate::diag::codes::{self, USER_POLICY_CODE};
 use crate::input::InputDocument;
 use crate::policy::{PolicySet, RawFinding};
-use crate::report::{ArtifactSummary, Finding, GitSummary, Location, Report, Severity, Verdict};
+use crate::report::{
+    ArtifactSummary, Finding, GitSummary, Location, Report, Severity, SizeChange, Verdict,
+};
 
 /// Builds the report from the input document and the raw policy results.
 pub fn report(
@@ -99,6 +101,18 @@ pub fn report(
             imports: a.wasm.imports.len()
                 + a.wasm.component.as_ref().map_or(0, |c| c.imports.len()),
             verdict: Verdict::Pass,
+            change: a.delta.as_ref().and_then(|d| {
+                let (metric, change) = match (&d.size.brotli, &d.size.raw) {
+                    (Some(brotli), _) => ("brotli", brotli),
+                    (None, Some(raw)) => ("raw", raw),
+                    (None, None) => return None,
+                };
+                Some(SizeChange {
+                    metric: metric.to_string(),
+                    bytes: change.bytes,
+                    percent: change.percent,
+                })
+            }),
         })
         .collect();
     let mut report = Report::new(artifacts, findings, sources);

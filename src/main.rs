@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use wasmgate::cli::{Args, BaselineArgs, ColorChoice, Command, Format, GateArgs};
 use wasmgate::report::human::{self, HumanStyle};
-use wasmgate::report::{Report, ReportError, json};
+use wasmgate::report::{self, Report, ReportError};
 use wasmgate::{Error, exit, explain, request, signing};
 
 fn main() -> ExitCode {
@@ -89,33 +89,81 @@ fn check(args: &Args, gate: &GateArgs, style: HumanStyle, error_style: HumanStyl
         let progress = progress::Spinner::new(std::io::stderr().is_terminal() && !args.quiet);
         wasmgate::check(&request, &progress)
     });
-    match (outcome, gate.format.unwrap_or(Format::Human)) {
-        (Ok(report), Format::Human) => {
-            let code = write_stdout(&human::render(&report, style));
-            if code == exit::PASS {
-                exit::code(report.verdict)
-            } else {
-                code
-            }
-        }
-        (Ok(report), Format::Json) => {
-            let code = write_stdout(&json::render(&report));
-            if code == exit::PASS {
-                exit::code(report.verdict)
-            } else {
-                code
-            }
-        }
-        (Err(error), Format::Json) => {
-            let report = Report::from_error(ReportError {
+    let stdout_format = gate.format.unwrap_or(Format::Human);
+    let (report, error) = match outcome {
+        Ok(report) => (report, None),
+        Err(error) => (
+            Report::from_error(ReportError {
                 code: error.code_string(),
                 message: error.to_string(),
                 help: error.help_string(),
-            });
-            let _ = write_stdout(&json::render(&report));
-            report_error(&error, error_style)
+            }),
+            Some(error),
+        ),
+    };
+    let mut code = exit::code(report.verdict);
+    // Machine formats always carry a document, even when wasmgate could not decide.
+    if error.is_none() || stdout_format != Format::Human {
+        code = code.max(write_stdout(&report::render(
+            output_format(stdout_format),
+            &report,
+            style,
+        )));
+    }
+    let github = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
+    if github && stdout_format == Format::Human {
+        code = code.max(write_stdout(&report::github::annotations(&report)));
+    }
+    if github && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY") {
+        let appended = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&summary)
+            .and_then(|mut file| file.write_all(report::github::summary(&report).as_bytes()));
+        if let Err(e) = appended {
+            let _ = writeln!(
+                std::io::stderr(),
+                "wasmgate: cannot append the job summary: {e}"
+            );
         }
-        (Err(error), Format::Human) => report_error(&error, error_style),
+    }
+    for output in &gate.outputs {
+        let text = report::render(
+            output_format(output.format),
+            &report,
+            HumanStyle {
+                color: false,
+                quiet: false,
+            },
+        );
+        let written = match output.path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => std::fs::create_dir_all(parent),
+            _ => Ok(()),
+        }
+        .and_then(|()| std::fs::write(&output.path, text));
+        if let Err(e) = written {
+            let _ = writeln!(
+                std::io::stderr(),
+                "wasmgate: cannot write {}: {e}",
+                output.path.display()
+            );
+            code = exit::ERROR;
+        }
+    }
+    match error {
+        Some(error) => report_error(&error, error_style),
+        None => code,
+    }
+}
+
+fn output_format(format: Format) -> report::OutputFormat {
+    match format {
+        Format::Human => report::OutputFormat::Human,
+        Format::Json => report::OutputFormat::Json,
+        Format::Sarif => report::OutputFormat::Sarif,
+        Format::Junit => report::OutputFormat::Junit,
+        Format::Github => report::OutputFormat::Github,
+        Format::Markdown => report::OutputFormat::Markdown,
     }
 }
 

@@ -2,8 +2,11 @@
 //!
 //! Renderers (`human`, `json`) see only these types, never wasmparser, git or regorus ones.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use std::collections::BTreeMap;
 
@@ -106,6 +109,19 @@ pub struct ArtifactSummary {
     pub imports: usize,
     /// `pass` or `fail` for this artifact.
     pub verdict: Verdict,
+    /// Change of the headline size (brotli, else raw) against the baseline; null without one.
+    pub change: Option<SizeChange>,
+}
+
+/// A size change against the baseline.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct SizeChange {
+    /// `brotli` or `raw`.
+    pub metric: String,
+    /// Bytes (negative when it shrank).
+    pub bytes: i64,
+    /// Percent of the baseline size.
+    pub percent: f64,
 }
 
 /// Counts for the summary line.
@@ -238,4 +254,33 @@ impl Report {
 /// The JSON Schema of the report, as committed in `schema/report.v1.json`.
 pub fn schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(Report)).unwrap_or_default()
+}
+
+/// The output formats of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// Diagnostics and a table.
+    Human,
+    /// wasmgate.report/v1.
+    Json,
+    /// SARIF 2.1.0.
+    Sarif,
+    /// JUnit XML.
+    Junit,
+    /// GitHub workflow commands.
+    Github,
+    /// Markdown summary.
+    Markdown,
+}
+
+/// Renders the report in one format.
+pub fn render(format: OutputFormat, report: &Report, style: human::HumanStyle) -> String {
+    match format {
+        OutputFormat::Human => human::render(report, style),
+        OutputFormat::Json => json::render(report),
+        OutputFormat::Sarif => sarif::render(report),
+        OutputFormat::Junit => junit::render(report),
+        OutputFormat::Github => github::annotations(report),
+        OutputFormat::Markdown => github::summary(report),
+    }
 }

@@ -1,0 +1,186 @@
+//! GitHub Actions workflow commands (`::error` / `::warning` annotations), escaped as the
+//! runner expects, and the Markdown job summary.
+
+use std::fmt::Write as _;
+
+use super::{Report, Severity, Verdict};
+
+/// Annotations, one per finding.
+pub fn annotations(report: &Report) -> String {
+    let mut out = String::new();
+    for finding in &report.findings {
+        let command = match finding.severity {
+            Severity::Deny => "error",
+            Severity::Warn => "warning",
+        };
+        let mut properties = Vec::new();
+        if let Some(location) = &finding.location {
+            properties.push(format!("file={}", property(&location.file)));
+            properties.push(format!("line={}", location.line));
+            properties.push(format!("col={}", location.column));
+        } else if let Some(artifact) = &finding.artifact {
+            properties.push(format!("file={}", property(artifact)));
+        }
+        properties.push(format!(
+            "title={}",
+            property(&format!("wasmgate {}", finding.code))
+        ));
+        let message = match &finding.artifact {
+            Some(artifact) => format!("{artifact}: {}", finding.message),
+            None => finding.message.clone(),
+        };
+        let _ = writeln!(
+            out,
+            "::{command} {}::{}",
+            properties.join(","),
+            data(&message)
+        );
+    }
+    out
+}
+
+/// Escaping for a command's message.
+fn data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escaping for a command's property values.
+fn property(text: &str) -> String {
+    data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Rows beyond this go into a collapsed `<details>` block.
+const VISIBLE_ROWS: usize = 20;
+
+/// The Markdown job summary.
+pub fn summary(report: &Report) -> String {
+    let mut out = String::new();
+    let verdict = match report.verdict {
+        Verdict::Pass => "✅ pass",
+        Verdict::Fail => "❌ fail",
+        Verdict::Error => "⚠️ error",
+    };
+    let _ = writeln!(
+        out,
+        "## wasmgate: {verdict}\n\n{} artifact{}, {} denied, {} warning{}\n",
+        report.summary.artifacts,
+        if report.summary.artifacts == 1 {
+            ""
+        } else {
+            "s"
+        },
+        report.summary.deny,
+        report.summary.warn,
+        if report.summary.warn == 1 { "" } else { "s" }
+    );
+    if let Some(error) = &report.error {
+        let _ = writeln!(out, "wasmgate could not decide: {}\n", cell(&error.message));
+    }
+    if !report.artifacts.is_empty() {
+        let mut table = String::from(
+            "| artifact | raw | gzip | brotli | change vs base | verdict |\n|---|--:|--:|--:|--:|---|\n",
+        );
+        for artifact in &report.artifacts {
+            let size = |n: Option<u64>| n.map_or_else(|| "–".to_string(), human_bytes);
+            let change = artifact.change.as_ref().map_or_else(
+                || "–".to_string(),
+                |c| format!("{:+} B ({:+.1} %)", c.bytes, c.percent),
+            );
+            let _ = writeln!(
+                table,
+                "| `{}` | {} | {} | {} | {change} | {} |",
+                cell(&artifact.path),
+                human_bytes(artifact.raw),
+                size(artifact.gzip),
+                size(artifact.brotli),
+                if artifact.verdict == Verdict::Fail {
+                    "❌"
+                } else {
+                    "✅"
+                }
+            );
+        }
+        collapse(&mut out, "Artifacts", report.artifacts.len(), &table);
+    }
+    for (severity, title) in [(Severity::Deny, "Denied"), (Severity::Warn, "Warnings")] {
+        let findings: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .collect();
+        if findings.is_empty() {
+            continue;
+        }
+        let mut list = String::new();
+        for finding in &findings {
+            let _ = writeln!(
+                list,
+                "- **`{}`** {}{}",
+                finding.code,
+                finding
+                    .artifact
+                    .as_ref()
+                    .map(|a| format!("`{}`: ", cell(a)))
+                    .unwrap_or_default(),
+                cell(&finding.message)
+            );
+        }
+        let _ = writeln!(out, "### {title} ({})\n", findings.len());
+        collapse(&mut out, title, findings.len(), &list);
+    }
+    out.push_str("### What was checked\n\n");
+    match &report.git {
+        Some(git) => {
+            let base = match (&git.base, &git.merge_base) {
+                (Some(base), Some(merge_base)) => format!(
+                    "base `{}` ({}), merge-base `{}`",
+                    cell(base),
+                    cell(&git.reason),
+                    merge_base.chars().take(12).collect::<String>()
+                ),
+                _ => "no base".to_string(),
+            };
+            let _ = writeln!(
+                out,
+                "- {base}; config and policies from the {}\n- {} commit{}, {} AI-assisted",
+                if git.trust == "base" {
+                    "merge-base"
+                } else {
+                    "work tree"
+                },
+                git.commits,
+                if git.commits == 1 { "" } else { "s" },
+                git.ai_assisted
+            );
+        }
+        None => out.push_str("- not a git repository: no base\n"),
+    }
+    out.push_str("- built-in policy library and the repository's policies\n");
+    out
+}
+
+fn collapse(out: &mut String, title: &str, rows: usize, body: &str) {
+    if rows > VISIBLE_ROWS {
+        let _ = write!(
+            out,
+            "<details><summary>{title} ({rows})</summary>\n\n{body}\n</details>\n\n"
+        );
+    } else {
+        let _ = writeln!(out, "{body}");
+    }
+}
+
+/// Markdown table cells must not break the table.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+fn human_bytes(n: u64) -> String {
+    match n {
+        n if n >= 1 << 20 => format!("{:.2} MiB", n as f64 / f64::from(1 << 20)),
+        n if n >= 1 << 10 => format!("{:.1} KiB", n as f64 / 1024.0),
+        n => format!("{n} B"),
+    }
+}

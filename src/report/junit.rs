@@ -1,0 +1,108 @@
+//! JUnit XML for CI test views: a testsuite per artifact and a testcase per rule evaluated, a
+//! failure for each deny finding; findings about no artifact go to a `wasmgate` suite.
+
+use std::fmt::Write as _;
+
+use super::{Report, Severity};
+use crate::diag::codes;
+
+/// Renders the report as JUnit XML.
+pub fn render(report: &Report) -> String {
+    let mut suites: Vec<Option<&str>> = report
+        .artifacts
+        .iter()
+        .map(|a| Some(a.path.as_str()))
+        .collect();
+    if report.findings.iter().any(|f| f.artifact.is_none()) {
+        suites.push(None);
+    }
+    let mut rules: Vec<&str> = codes::CODES.iter().map(|c| c.code).collect();
+    for finding in &report.findings {
+        if !rules.contains(&finding.code.as_str()) {
+            rules.push(&finding.code);
+        }
+    }
+    let failures = report.summary.deny;
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"wasmgate\" tests=\"{}\" failures=\"{failures}\" errors=\"0\">",
+        suites.len() * rules.len()
+    );
+    for suite in suites {
+        let name = suite.unwrap_or("wasmgate");
+        let findings: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.artifact.as_deref() == suite)
+            .collect();
+        let denied = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Deny)
+            .count();
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{denied}\" errors=\"0\" skipped=\"0\">",
+            escape(name),
+            rules.len()
+        );
+        for rule in &rules {
+            let _ = write!(
+                out,
+                "    <testcase classname=\"{}\" name=\"{}\"",
+                escape(name),
+                escape(rule)
+            );
+            let hits: Vec<_> = findings.iter().filter(|f| f.code == *rule).collect();
+            if hits.is_empty() {
+                out.push_str("/>\n");
+                continue;
+            }
+            out.push_str(">\n");
+            for finding in hits {
+                let element = match finding.severity {
+                    Severity::Deny => "failure",
+                    Severity::Warn => "system-out",
+                };
+                if element == "failure" {
+                    let _ = writeln!(
+                        out,
+                        "      <failure type=\"{}\" message=\"{}\">{}</failure>",
+                        escape(rule),
+                        escape(&finding.message),
+                        escape(finding.help.as_deref().unwrap_or_default())
+                    );
+                } else {
+                    let _ = writeln!(
+                        out,
+                        "      <system-out>warning: {}</system-out>",
+                        escape(&finding.message)
+                    );
+                }
+            }
+            out.push_str("    </testcase>\n");
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+/// XML text and attribute escaping; control characters XML 1.0 cannot carry are dropped.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\t' | '\r' => out.push(' '),
+            c if (c as u32) < 0x20 => {}
+            c => out.push(c),
+        }
+    }
+    out
+}

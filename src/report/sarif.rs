@@ -1,0 +1,105 @@
+//! SARIF 2.1.0 for code scanning: one rule per code (with its help text and a help URI),
+//! results at the artifact path with the byte offset of wasm findings, or at the config or
+//! policy line behind them.
+
+use serde_json::{Value, json};
+
+use super::{Finding, Report, Severity};
+use crate::diag::codes;
+
+/// Where the rule documentation lives.
+pub const DOCS: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/rules.md");
+
+/// Renders the report as a SARIF 2.1.0 log.
+pub fn render(report: &Report) -> String {
+    let mut rule_ids: Vec<String> = codes::CODES.iter().map(|c| c.code.to_string()).collect();
+    for finding in &report.findings {
+        if !rule_ids.contains(&finding.code) {
+            rule_ids.push(finding.code.clone());
+        }
+    }
+    let rules: Vec<Value> = rule_ids.iter().map(|id| rule(id)).collect();
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| result(f, rule_ids.iter().position(|id| *id == f.code).unwrap_or(0)))
+        .collect();
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "wasmgate",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "informationUri": env!("CARGO_PKG_REPOSITORY"),
+                    "rules": rules,
+                }
+            },
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    });
+    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn rule(id: &str) -> Value {
+    match codes::lookup(id) {
+        Some(info) => json!({
+            "id": id,
+            "name": id,
+            "shortDescription": {"text": info.summary},
+            "fullDescription": {"text": format!("{} Configured by: {}.", info.summary, info.config)},
+            "help": {"text": info.help, "markdown": format!("{}\n\nSee [{id}]({DOCS}#{id}).", info.help)},
+            "helpUri": format!("{DOCS}#{id}"),
+            "defaultConfiguration": {"level": level(info.default_severity)},
+        }),
+        None => json!({
+            "id": id,
+            "name": id,
+            "shortDescription": {"text": format!("Finding `{id}` from a user policy.")},
+            "helpUri": format!("{DOCS}#policy-violation"),
+        }),
+    }
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Deny => "error",
+        Severity::Warn => "warning",
+    }
+}
+
+fn result(finding: &Finding, index: usize) -> Value {
+    let mut result = json!({
+        "ruleId": finding.code,
+        "ruleIndex": index,
+        "level": level(finding.severity),
+        "message": {"text": match &finding.artifact {
+            Some(artifact) => format!("{artifact}: {}", finding.message),
+            None => finding.message.clone(),
+        }},
+    });
+    let mut locations = Vec::new();
+    if let Some(location) = &finding.location {
+        locations.push(json!({
+            "physicalLocation": {
+                "artifactLocation": {"uri": location.file},
+                "region": {"startLine": location.line, "startColumn": location.column},
+            }
+        }));
+    }
+    if let Some(artifact) = &finding.artifact {
+        let mut physical = json!({"artifactLocation": {"uri": artifact}});
+        if let Some(offset) = finding.offset {
+            physical["region"] = json!({"byteOffset": offset, "byteLength": 1});
+        }
+        locations.push(json!({"physicalLocation": physical}));
+    }
+    if !locations.is_empty() {
+        result["locations"] = Value::Array(locations);
+    }
+    result
+}

@@ -1,0 +1,181 @@
+//! The report in every format from one run: SARIF validated against the official SARIF 2.1.0
+//! schema, JUnit parsed as XML, GitHub annotations escaped, the job summary appended.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
+mod common;
+
+use common::{Sandbox, run};
+use serde_json::Value;
+
+/// A failing check with wasm, config and warning findings.
+fn failing() -> Sandbox {
+    let sandbox = Sandbox::new();
+    sandbox.wasm("dist/bad.wasm", "invalid");
+    sandbox.wasm("dist/wasi.wasm", "wasi");
+    sandbox.write("wasmgate.toml", "[[budgets]]\nraw = 100\n");
+    sandbox
+}
+
+#[test]
+fn one_run_writes_every_format() {
+    let sandbox = failing();
+    let (code, stdout, stderr) = run(sandbox.cmd().args([
+        "check",
+        "--no-compress",
+        "--output",
+        "json=out/report.json",
+        "--output",
+        "sarif=out/report.sarif",
+        "--output",
+        "junit=out/junit.xml",
+        "--output",
+        "markdown=out/summary.md",
+    ]));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.contains("wasmgate: FAIL"), "human on stdout");
+    let dir = sandbox.path().join("out");
+    let report: wasmgate::report::Report =
+        serde_json::from_slice(&std::fs::read(dir.join("report.json")).unwrap()).unwrap();
+    let findings = report.findings.len();
+    assert!(findings >= 3);
+
+    let sarif: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("report.sarif")).unwrap()).unwrap();
+    let schema: Value = serde_json::from_slice(
+        &std::fs::read(common::repo().join("tests/data/sarif-2.1.0.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "SARIF does not validate: {errors:#?}");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), findings, "one result per finding");
+    let invalid = results
+        .iter()
+        .find(|r| r["ruleId"] == "wasm-invalid")
+        .unwrap();
+    assert!(
+        invalid["locations"][0]["physicalLocation"]["region"]["byteOffset"]
+            .as_u64()
+            .unwrap()
+            > 8
+    );
+    assert_eq!(invalid["level"], "error");
+    let budget = results
+        .iter()
+        .find(|r| r["ruleId"] == "size-budget-exceeded")
+        .unwrap();
+    let region = &budget["locations"][0]["physicalLocation"];
+    assert_eq!(region["artifactLocation"]["uri"], "wasmgate.toml");
+    assert_eq!(region["region"]["startLine"], 2);
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert!(
+        rules
+            .iter()
+            .all(|r| r["helpUri"].as_str().unwrap().contains("docs/rules.md#"))
+    );
+
+    let junit = std::fs::read_to_string(dir.join("junit.xml")).unwrap();
+    let mut reader = quick_xml::Reader::from_str(&junit);
+    let (mut suites, mut failures) = (0, 0);
+    loop {
+        match reader.read_event().unwrap() {
+            quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => {
+                match e.name().as_ref() {
+                    b"testsuite" => suites += 1,
+                    b"failure" => failures += 1,
+                    _ => {}
+                }
+            }
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!(
+        suites, 3,
+        "a testsuite per artifact, and one for findings about no artifact"
+    );
+    assert_eq!(failures, report.summary.deny);
+
+    let summary = std::fs::read_to_string(dir.join("summary.md")).unwrap();
+    assert!(summary.contains("| artifact | raw | gzip | brotli | change vs base | verdict |"));
+    assert!(summary.contains("### Denied"));
+}
+
+#[test]
+fn github_actions_get_annotations_and_a_job_summary() {
+    let sandbox = failing();
+    let summary = sandbox.path().join("step-summary.md");
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    let (code, stdout, _) = run(sandbox
+        .cmd()
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .args(["check", "--no-compress"]));
+    assert_eq!(code, 1);
+    let annotations: Vec<&str> = stdout.lines().filter(|l| l.starts_with("::")).collect();
+    assert!(
+        annotations
+            .iter()
+            .any(|a| a.starts_with("::error file=dist/bad.wasm,title=wasmgate wasm-invalid::")),
+        "{annotations:#?}"
+    );
+    assert!(
+        annotations
+            .iter()
+            .any(|a| a.starts_with("::error file=wasmgate.toml,line=2,col=7,")),
+        "{annotations:#?}"
+    );
+    assert!(annotations.iter().all(|a| !a.contains('\n')));
+    let written = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        written.starts_with("earlier step\n## wasmgate: ❌ fail"),
+        "appended: {written}"
+    );
+
+    // Machine formats on stdout stay clean of workflow commands.
+    let (_, stdout, _) = run(sandbox
+        .cmd()
+        .env("GITHUB_ACTIONS", "true")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .args(["check", "--no-compress", "--format", "json"]));
+    serde_json::from_str::<Value>(&stdout).unwrap();
+}
+
+#[test]
+fn workflow_command_values_are_escaped() {
+    let sandbox = Sandbox::new();
+    sandbox.wasm("dist/a,b:c.wasm", "invalid");
+    let (_, stdout, _) = run(sandbox
+        .cmd()
+        .args(["check", "--no-compress", "--format", "github"]));
+    let line = stdout.lines().find(|l| l.contains("wasm-invalid")).unwrap();
+    assert!(
+        line.starts_with("::error file=dist/a%2Cb%3Ac.wasm,"),
+        "{line}"
+    );
+}
+
+#[test]
+fn many_artifacts_collapse_in_the_summary() {
+    let sandbox = Sandbox::new();
+    for i in 0..25 {
+        sandbox.wasm(&format!("dist/m{i:02}.wasm"), "app");
+    }
+    let (_, stdout, _) =
+        run(sandbox
+            .cmd()
+            .args(["check", "--no-compress", "--format", "markdown"]));
+    assert!(
+        stdout.contains("<details><summary>Artifacts (25)</summary>"),
+        "{stdout}"
+    );
+}
