@@ -115,6 +115,15 @@ pub enum Command {
         after_help = "Examples:\n  wasmgate signatures dist/app.wasm\n  wasmgate signatures -K keys/release.pub dist/app.wasm"
     )]
     Signatures(ShowArgs),
+    /// Write a starting wasmgate.toml (current sizes as budgets), an example policy and a GitHub workflow.
+    #[command(after_help = "Examples:\n  wasmgate init\n  wasmgate init --force      # replace the starter files\n\nExit status:\n  0  written\n  2  a file exists (without --force) or cannot be written")]
+    Init(InitArgs),
+    /// Print shell completions.
+    #[command(after_help = "Examples:\n  wasmgate completions bash > /etc/bash_completion.d/wasmgate\n  wasmgate completions zsh > \"${fpath[1]}/_wasmgate\"")]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff).
+    #[command(after_help = "Examples:\n  wasmgate man > wasmgate.1 && man ./wasmgate.1")]
+    Man,
     /// Explain a finding code: what it means, what sets it, what to do.
     #[command(
         after_help = "Examples:\n  wasmgate explain size-budget-exceeded\n  wasmgate explain --list"
@@ -153,6 +162,11 @@ pub struct GateArgs {
     /// Output format on stdout [default: human for check, json for facts].
     #[arg(long, value_enum)]
     pub format: Option<Format>,
+
+    /// Pre-commit mode: of PATHS, check the `.wasm` files; any other file (a policy, the
+    /// config) means checking all artifacts; nothing to check is a pass.
+    #[arg(long, hide = true)]
+    pub hook: bool,
 
     /// Also write FORMAT to PATH (repeatable): `--output sarif=wasmgate.sarif --output junit=junit.xml`.
     #[arg(long = "output", value_name = "FORMAT=PATH", value_parser = output_file)]
@@ -201,6 +215,7 @@ impl BaselineArgs {
             rego_v0: false,
             no_compress: self.no_compress,
             format: None,
+            hook: false,
             outputs: Vec::new(),
             base: None,
             no_base: true,
@@ -269,6 +284,22 @@ pub struct ShowArgs {
     /// Detached signature file [default: embedded, else IN.sig].
     #[arg(long, short = 'S', value_name = "SIGFILE")]
     pub signature: Option<PathBuf>,
+}
+
+/// `init` options.
+#[derive(Debug, Clone, ClapArgs)]
+pub struct InitArgs {
+    /// Replace existing starter files.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `completions` options.
+#[derive(Debug, Clone, ClapArgs)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// `explain` options.

@@ -20,6 +20,7 @@ pub mod findings;
 pub mod git;
 pub mod hexdump;
 pub mod history;
+pub mod init;
 pub mod input;
 pub mod measure;
 pub mod policy;

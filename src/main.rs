@@ -67,6 +67,27 @@ fn main() -> ExitCode {
             &args,
             error_style,
         ),
+        Command::Init(init) => respond(
+            std::env::current_dir()
+                .map_err(Error::Cwd)
+                .and_then(|dir| wasmgate::init::init(&dir, init.force))
+                .map(|written| wasmgate::init::describe(&written)),
+            &args,
+            error_style,
+        ),
+        Command::Completions(completions) => {
+            let mut command = <Args as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(completions.shell, &mut command, "wasmgate", &mut out);
+            write_stdout(&String::from_utf8_lossy(&out))
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(<Args as clap::CommandFactory>::command()).render(&mut out) {
+                Ok(()) => write_stdout(&String::from_utf8_lossy(&out)),
+                Err(_) => exit::ERROR,
+            }
+        }
         Command::Explain(explain_args) => {
             if explain_args.list {
                 write_stdout(&explain::list())
@@ -82,6 +103,21 @@ fn main() -> ExitCode {
 }
 
 fn check(args: &Args, gate: &GateArgs, style: HumanStyle, error_style: HumanStyle) -> u8 {
+    let hooked;
+    let gate = if gate.hook {
+        let wasm: Vec<String> = gate.paths.iter().filter(|p| p.ends_with(".wasm")).cloned().collect();
+        let governing = gate.paths.len() > wasm.len();
+        if wasm.is_empty() && !governing {
+            return exit::PASS;
+        }
+        hooked = GateArgs {
+            paths: if governing { Vec::new() } else { wasm },
+            ..gate.clone()
+        };
+        &hooked
+    } else {
+        gate
+    };
     let outcome = request::build(gate, args.config.as_deref()).and_then(|request| {
         if args.verbose {
             log_request(&request);

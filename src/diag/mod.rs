@@ -284,6 +284,14 @@ pub enum Error {
         message: String,
     },
 
+    /// `init` would overwrite a file.
+    #[error("{path} exists; `wasmgate init` does not overwrite it")]
+    #[diagnostic(code(wasmgate::init::exists), help("pass --force to replace the starter files"))]
+    InitExists {
+        /// The file.
+        path: String,
+    },
+
     /// A key file that cannot be used.
     #[error("key {path}: {message}")]
     #[diagnostic(

@@ -1,0 +1,176 @@
+//! `wasmgate init`: looks at the repository, finds the artifacts, and writes a starting
+//! `wasmgate.toml` (current sizes as budgets with headroom), a commented example policy and a
+//! GitHub workflow. Never overwrites without `--force`.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::diag::Error;
+use crate::discover::{self, DiscoverOptions};
+use crate::facts;
+
+/// Budgets are the current size plus this share, rounded up to a KiB.
+const HEADROOM_PERCENT: u64 = 10;
+
+/// What `init` wrote.
+#[derive(Debug, Clone)]
+pub struct Written {
+    /// Files written, relative to the directory.
+    pub files: Vec<String>,
+    /// Artifacts found.
+    pub artifacts: Vec<String>,
+}
+
+/// Writes the starter files into `dir`.
+pub fn init(dir: &Path, force: bool) -> Result<Written, Error> {
+    let targets = [
+        PathBuf::from(crate::config::FILE_NAME),
+        PathBuf::from("policies/example.rego"),
+        PathBuf::from(".github/workflows/wasmgate.yml"),
+    ];
+    if !force
+        && let Some(existing) = targets.iter().find(|p| dir.join(p).exists())
+    {
+        return Err(Error::InitExists {
+            path: existing.display().to_string(),
+        });
+    }
+    let found = discover::discover(&DiscoverOptions {
+        paths: &[],
+        cwd: dir,
+        root: dir,
+        include: &[],
+        exclude: &[],
+    })
+    .unwrap_or_default();
+    let mut config = String::from(
+        "# wasmgate.toml, written by `wasmgate init`. Every key: docs/config.md.\n\n",
+    );
+    if found.is_empty() {
+        config.push_str("# No artifacts were found; name them here once the build makes them:\n# [artifacts]\n# include = [\"dist/**/*.wasm\"]\n\n");
+    }
+    let mut artifacts = Vec::new();
+    for artifact in &found {
+        let bytes = std::fs::read(&artifact.path).map_err(|source| Error::Read {
+            path: artifact.display.clone(),
+            source,
+        })?;
+        let sizes = facts::size::collect(
+            &artifact.path,
+            &bytes,
+            "",
+            &facts::size::SizeOptions::default(),
+        );
+        let budget = |n: u64| (n + n * HEADROOM_PERCENT / 100).div_ceil(1024) * 1024;
+        let _ = writeln!(
+            config,
+            "# {}: {} bytes raw, {} gzip, {} brotli today\n[[budgets]]\nartifacts = \"{}\"\nraw = {}\ngzip = {}\nbrotli = {}\n",
+            artifact.display,
+            sizes.raw,
+            sizes.gzip.unwrap_or(0),
+            sizes.brotli.unwrap_or(0),
+            artifact.display.replace('"', "\\\""),
+            budget(sizes.raw),
+            budget(sizes.gzip.unwrap_or(sizes.raw)),
+            budget(sizes.brotli.unwrap_or(sizes.raw)),
+        );
+        artifacts.push(artifact.display.clone());
+    }
+    config.push_str(
+        "[memory]\n# max_bytes = \"64 MiB\"   # memories must declare a maximum below this\n\n[imports]\n# deny = [\"env.eval\", \"wasi:sockets/*\"]\ndeny = []\n\n[custom_sections]\n# require = [\"producers\"]\nrequire = []\n",
+    );
+    let written = [
+        (&targets[0], config),
+        (&targets[1], EXAMPLE_POLICY.to_string()),
+        (&targets[2], WORKFLOW.to_string()),
+    ];
+    let mut files = Vec::new();
+    for (path, text) in written {
+        let full = dir.join(path);
+        let write_error = |source| Error::Write {
+            path: path.display().to_string(),
+            source,
+        };
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent).map_err(write_error)?;
+        }
+        std::fs::write(&full, text).map_err(write_error)?;
+        files.push(path.display().to_string().replace('\\', "/"));
+    }
+    Ok(Written { files, artifacts })
+}
+
+/// What to tell the user after `init`.
+pub fn describe(written: &Written) -> String {
+    let mut out = String::new();
+    for file in &written.files {
+        let _ = writeln!(out, "wrote {file}");
+    }
+    let _ = writeln!(
+        out,
+        "\nFound {} artifact{}{}.\nNext: run `wasmgate check`, adjust the budgets, run `wasmgate baseline` and commit\nwasmgate.toml, policies/ and .wasmgate/baseline.json.",
+        written.artifacts.len(),
+        if written.artifacts.len() == 1 { "" } else { "s" },
+        if written.artifacts.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", written.artifacts.join(", "))
+        }
+    );
+    out
+}
+
+const EXAMPLE_POLICY: &str = r#"# An example team policy, evaluated with the built-in library by `wasmgate check`.
+# Rules named deny/warn/violation in package `wasmgate` see the input document
+# (`wasmgate facts` prints it; fields: docs/input.md).
+package wasmgate
+
+import rego.v1
+
+# Release modules export their memory as `memory`, so the loader can find it.
+warn contains finding if {
+	some a in input.artifacts
+	a.kind == "module"
+	not exports_memory(a)
+	finding := {
+		"code": "memory-not-exported",
+		"artifact": a.path,
+		"msg": "exports no memory named `memory`",
+	}
+}
+
+exports_memory(a) if {
+	some e in a.exports
+	e.kind == "memory"
+	e.name == "memory"
+}
+"#;
+
+const WORKFLOW: &str = r#"# Written by `wasmgate init`: gate the wasm build on every pull request.
+name: wasmgate
+
+on:
+  pull_request:
+  push:
+    branches: [main]
+
+permissions:
+  contents: read
+  security-events: write
+
+jobs:
+  gate:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0
+      # Build your wasm here, e.g.:
+      # - run: cargo build --release --target wasm32-unknown-unknown
+      - run: cargo install --locked wasmgate
+      - run: wasmgate check --output sarif=wasmgate.sarif
+      - if: always()
+        uses: github/codeql-action/upload-sarif@v3
+        with:
+          sarif_file: wasmgate.sarif
+"#;
