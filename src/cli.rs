@@ -116,10 +116,14 @@ pub enum Command {
     )]
     Signatures(ShowArgs),
     /// Write a starting wasmgate.toml (current sizes as budgets), an example policy and a GitHub workflow.
-    #[command(after_help = "Examples:\n  wasmgate init\n  wasmgate init --force      # replace the starter files\n\nExit status:\n  0  written\n  2  a file exists (without --force) or cannot be written")]
+    #[command(
+        after_help = "Examples:\n  wasmgate init\n  wasmgate init --force      # replace the starter files\n\nExit status:\n  0  written\n  2  a file exists (without --force) or cannot be written"
+    )]
     Init(InitArgs),
     /// Print shell completions.
-    #[command(after_help = "Examples:\n  wasmgate completions bash > /etc/bash_completion.d/wasmgate\n  wasmgate completions zsh > \"${fpath[1]}/_wasmgate\"")]
+    #[command(
+        after_help = "Examples:\n  wasmgate completions bash > /etc/bash_completion.d/wasmgate\n  wasmgate completions zsh > \"${fpath[1]}/_wasmgate\""
+    )]
     Completions(CompletionsArgs),
     /// Print the man page (roff).
     #[command(after_help = "Examples:\n  wasmgate man > wasmgate.1 && man ./wasmgate.1")]

@@ -28,9 +28,7 @@ pub fn init(dir: &Path, force: bool) -> Result<Written, Error> {
         PathBuf::from("policies/example.rego"),
         PathBuf::from(".github/workflows/wasmgate.yml"),
     ];
-    if !force
-        && let Some(existing) = targets.iter().find(|p| dir.join(p).exists())
-    {
+    if !force && let Some(existing) = targets.iter().find(|p| dir.join(p).exists()) {
         return Err(Error::InitExists {
             path: existing.display().to_string(),
         });
@@ -43,9 +41,8 @@ pub fn init(dir: &Path, force: bool) -> Result<Written, Error> {
         exclude: &[],
     })
     .unwrap_or_default();
-    let mut config = String::from(
-        "# wasmgate.toml, written by `wasmgate init`. Every key: docs/config.md.\n\n",
-    );
+    let mut config =
+        String::from("# wasmgate.toml, written by `wasmgate init`. Every key: docs/config.md.\n\n");
     if found.is_empty() {
         config.push_str("# No artifacts were found; name them here once the build makes them:\n# [artifacts]\n# include = [\"dist/**/*.wasm\"]\n\n");
     }
@@ -110,7 +107,11 @@ pub fn describe(written: &Written) -> String {
         out,
         "\nFound {} artifact{}{}.\nNext: run `wasmgate check`, adjust the budgets, run `wasmgate baseline` and commit\nwasmgate.toml, policies/ and .wasmgate/baseline.json.",
         written.artifacts.len(),
-        if written.artifacts.len() == 1 { "" } else { "s" },
+        if written.artifacts.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
         if written.artifacts.is_empty() {
             String::new()
         } else {

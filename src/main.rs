@@ -83,7 +83,8 @@ fn main() -> ExitCode {
         }
         Command::Man => {
             let mut out = Vec::new();
-            match clap_mangen::Man::new(<Args as clap::CommandFactory>::command()).render(&mut out) {
+            match clap_mangen::Man::new(<Args as clap::CommandFactory>::command()).render(&mut out)
+            {
                 Ok(()) => write_stdout(&String::from_utf8_lossy(&out)),
                 Err(_) => exit::ERROR,
             }
@@ -105,7 +106,12 @@ fn main() -> ExitCode {
 fn check(args: &Args, gate: &GateArgs, style: HumanStyle, error_style: HumanStyle) -> u8 {
     let hooked;
     let gate = if gate.hook {
-        let wasm: Vec<String> = gate.paths.iter().filter(|p| p.ends_with(".wasm")).cloned().collect();
+        let wasm: Vec<String> = gate
+            .paths
+            .iter()
+            .filter(|p| p.ends_with(".wasm"))
+            .cloned()
+            .collect();
         let governing = gate.paths.len() > wasm.len();
         if wasm.is_empty() && !governing {
             return exit::PASS;

