@@ -124,10 +124,12 @@ fn check(args: &Args, gate: &GateArgs, style: HumanStyle, error_style: HumanStyl
     } else {
         gate
     };
+    let mut output_settings = wasmgate::config::OutputConfig::default();
     let outcome = request::build(gate, args.config.as_deref()).and_then(|request| {
         if args.verbose {
             log_request(&request);
         }
+        output_settings = request.config.config.output.clone();
         let progress = progress::Spinner::new(std::io::stderr().is_terminal() && !args.quiet);
         wasmgate::check(&request, &progress)
     });
@@ -153,10 +155,13 @@ fn check(args: &Args, gate: &GateArgs, style: HumanStyle, error_style: HumanStyl
         )));
     }
     let github = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
-    if github && stdout_format == Format::Human {
+    if github && output_settings.github_annotations && stdout_format == Format::Human {
         code = code.max(write_stdout(&report::github::annotations(&report)));
     }
-    if github && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY") {
+    if github
+        && output_settings.github_summary
+        && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY")
+    {
         let appended = std::fs::OpenOptions::new()
             .create(true)
             .append(true)

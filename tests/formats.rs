@@ -104,6 +104,21 @@ fn one_run_writes_every_format() {
         "a testsuite per artifact, and one for findings about no artifact"
     );
     assert_eq!(failures, report.summary.deny);
+    let xmllint = std::process::Command::new("xmllint")
+        .args(["--noout", "--schema"])
+        .arg(common::repo().join("tests/data/junit-10.xsd"))
+        .arg(dir.join("junit.xml"))
+        .output();
+    match xmllint {
+        Ok(output) => assert!(
+            output.status.success(),
+            "JUnit does not validate: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ),
+        Err(_) => {
+            println!("skipped: xmllint (libxml2-utils) is not installed; .ci/run installs it")
+        }
+    }
 
     let summary = std::fs::read_to_string(dir.join("summary.md")).unwrap();
     assert!(summary.contains("| artifact | raw | gzip | brotli | change vs base | verdict |"));
@@ -178,4 +193,51 @@ fn many_artifacts_collapse_in_the_summary() {
         stdout.contains("<details><summary>Artifacts (25)</summary>"),
         "{stdout}"
     );
+}
+
+#[test]
+fn github_defaults_can_be_turned_off() {
+    let sandbox = failing();
+    sandbox.write(
+        "wasmgate.toml",
+        "[output]\ngithub_annotations = false\ngithub_summary = false\n",
+    );
+    let summary = sandbox.path().join("step-summary.md");
+    let (_, stdout, _) = run(sandbox
+        .cmd()
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .args(["check", "--no-compress"]));
+    assert!(!stdout.lines().any(|l| l.starts_with("::")));
+    assert!(!summary.exists());
+}
+
+/// Each format on a fixed fixture, compared with tests/snapshots/ (WASMGATE_BLESS=1 rewrites).
+#[test]
+fn format_snapshots() {
+    let sandbox = failing();
+    for (format, file) in [
+        ("human", "check.human.txt"),
+        ("json", "check.json"),
+        ("sarif", "check.sarif"),
+        ("junit", "check.junit.xml"),
+        ("github", "check.github.txt"),
+        ("markdown", "check.md"),
+    ] {
+        let (_, stdout, _) =
+            run(sandbox
+                .cmd()
+                .args(["check", "--no-compress", "--format", format]));
+        let normalized = stdout.replace(env!("CARGO_PKG_VERSION"), "[VERSION]");
+        let path = common::repo().join("tests/snapshots").join(file);
+        if std::env::var_os("WASMGATE_BLESS").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &normalized).unwrap();
+        }
+        let expected = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            expected == normalized,
+            "{file} differs from the snapshot; if the change is intended, run WASMGATE_BLESS=1 cargo test --test formats\n{normalized}"
+        );
+    }
 }

@@ -58,6 +58,27 @@ pub struct Config {
     pub signatures: SignaturesConfig,
     /// SBOM requirements, license lists and the ML model card profile.
     pub sbom: SbomConfig,
+    /// Output defaults.
+    pub output: OutputConfig,
+}
+
+/// `[output]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OutputConfig {
+    /// Under GitHub Actions, emit annotations with human output.
+    pub github_annotations: bool,
+    /// Under GitHub Actions, append the summary to `$GITHUB_STEP_SUMMARY`.
+    pub github_summary: bool,
+}
+
+impl Default for OutputConfig {
+    fn default() -> Self {
+        OutputConfig {
+            github_annotations: true,
+            github_summary: true,
+        }
+    }
 }
 
 /// `[sbom]`
