@@ -14,6 +14,7 @@ use crate::context;
 use crate::diag::Error;
 use crate::discover::{self, DiscoverOptions};
 use crate::findings;
+use crate::finops;
 use crate::hexdump::ByteSnippet;
 use crate::input::{self, Artifact, InputDocument};
 use crate::measure;
@@ -68,6 +69,7 @@ fn gather(
                     sizes: &request.sizes,
                     keys: &request.trusted_keys,
                     sbom: &request.sbom,
+                    debug_sections: &request.config.config.custom_sections.debug,
                 },
             );
             progress.advance(&artifact.display);
@@ -85,7 +87,32 @@ fn gather(
         found.push(artifact);
     }
     let context = context::build(request, &found)?;
-    Ok((input::build(found, context), snippets))
+    let mut document = input::build(found, context);
+    let config = &request.config.config;
+    let size_budget = |path: &str, encoding: &str| {
+        config
+            .budgets
+            .iter()
+            .filter(|b| {
+                globset::GlobBuilder::new(&b.artifacts)
+                    .literal_separator(true)
+                    .build()
+                    .is_ok_and(|g| g.compile_matcher().is_match(path))
+            })
+            .filter_map(|b| match encoding {
+                "brotli" => b.brotli,
+                "gzip" => b.gzip,
+                _ => b.raw,
+            })
+            .map(|size| size.0)
+            .min()
+    };
+    document.finops = Some(finops::compute(
+        &document.artifacts,
+        &config.finops,
+        &size_budget,
+    ));
+    Ok((document, snippets))
 }
 
 /// Runs the gate (`wasmgate check`).

@@ -101,6 +101,18 @@ pub fn report(
             imports: a.wasm.imports.len()
                 + a.wasm.component.as_ref().map_or(0, |c| c.imports.len()),
             verdict: Verdict::Pass,
+            monthly_cost: cost_row(document, &a.path).and_then(|r| r.monthly_cost),
+            hints: cost_row(document, &a.path)
+                .map(|r| {
+                    r.hints
+                        .iter()
+                        .map(|h| match h.monthly_saving {
+                            Some(saving) => format!("{} ({saving:.2}/month)", h.message),
+                            None => h.message.clone(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
             change: a.delta.as_ref().and_then(|d| {
                 let (metric, change) = match (&d.size.brotli, &d.size.raw) {
                     (Some(brotli), _) => ("brotli", brotli),
@@ -115,7 +127,36 @@ pub fn report(
             }),
         })
         .collect();
+    // Cost findings carry the computed savings as their help.
+    for finding in &mut findings {
+        if ![
+            "cost-risk",
+            "cost-budget-exceeded",
+            "cost-increase",
+            "growth-anomaly",
+        ]
+        .contains(&finding.code.as_str())
+        {
+            continue;
+        }
+        let Some(row) = finding
+            .artifact
+            .as_deref()
+            .and_then(|a| cost_row(document, a))
+        else {
+            continue;
+        };
+        let savings: Vec<String> = row.hints.iter().map(|h| h.message.clone()).collect();
+        if !savings.is_empty() {
+            finding.help = Some(format!(
+                "{} Savings: {}.",
+                finding.help.clone().unwrap_or_default(),
+                savings.join("; ")
+            ));
+        }
+    }
     let mut report = Report::new(artifacts, findings, sources);
+    report.currency = document.finops.as_ref().map(|f| f.currency.clone());
     report.git = document.git.as_ref().map(|git| GitSummary {
         base: git.base.as_ref().map(|b| b.reference.clone()),
         reason: git.base.as_ref().map_or_else(
@@ -129,6 +170,18 @@ pub fn report(
         ai_share: git.ai.share,
     });
     report
+}
+
+fn cost_row<'a>(
+    document: &'a InputDocument,
+    path: &str,
+) -> Option<&'a crate::finops::ArtifactCost> {
+    document
+        .finops
+        .as_ref()?
+        .artifacts
+        .iter()
+        .find(|r| r.path == path)
 }
 
 /// The severity after `[rules]`; None when the code is set to `allow`.

@@ -17,6 +17,7 @@ pub mod exit;
 pub mod explain;
 pub mod facts;
 pub mod findings;
+pub mod finops;
 pub mod git;
 pub mod hexdump;
 pub mod history;

@@ -24,6 +24,8 @@ pub struct Collectors<'a> {
     pub keys: &'a [KnownKey],
     /// Where SBOMs are.
     pub sbom: &'a SbomOptions,
+    /// Custom section patterns that count as debug data (`[custom_sections] debug`).
+    pub debug_sections: &'a [String],
 }
 
 /// Reads `path` and measures it as `display`, with its signatures, SBOM, embedded
@@ -47,7 +49,41 @@ pub fn file(
                     .map(|s| facts::auditable::read(s.payload))
             });
     artifact.embedded_models = facts::models::scan(&bytes);
+    artifact.stripped = stripped(path, &bytes, collectors);
     Ok((artifact, snippet))
+}
+
+/// The artifact without its debug custom sections, measured: what stripping would save.
+fn stripped(
+    path: &Path,
+    bytes: &[u8],
+    collectors: Collectors<'_>,
+) -> Option<crate::facts::size::SizeFacts> {
+    let sections = crate::wasmsig::format::sections(bytes).ok()?;
+    let debug = |name: &str| {
+        collectors.debug_sections.iter().any(|pattern| {
+            globset::Glob::new(pattern).is_ok_and(|g| g.compile_matcher().is_match(name))
+        })
+    };
+    if !sections
+        .iter()
+        .any(|s| s.id == 0 && s.name.is_some_and(debug))
+    {
+        return None;
+    }
+    let mut out = bytes[..8].to_vec();
+    for section in sections
+        .iter()
+        .filter(|s| !(s.id == 0 && s.name.is_some_and(debug)))
+    {
+        out.extend_from_slice(&bytes[section.start..section.end]);
+    }
+    let sha = crate::wasmsig::keys::hex(&sha2::Sha256::digest(&out));
+    let options = crate::facts::size::SizeOptions {
+        use_siblings: false,
+        ..collectors.sizes.clone()
+    };
+    Some(facts::size::collect(path, &out, &sha, &options))
 }
 
 /// Measures bytes that are (or were) the artifact `display` at `path` (signatures unchecked).
@@ -75,6 +111,7 @@ pub fn bytes_of(
         sbom: None,
         embedded_dependencies: None,
         embedded_models: Vec::new(),
+        stripped: None,
         baseline: None,
         baseline_origin: None,
         delta: None,

@@ -43,6 +43,8 @@ pub struct InputDocument {
     /// The resolved Cargo graph of the crate that builds the wasm; null when not configured
     /// or detected.
     pub cargo: Option<CargoFacts>,
+    /// Cost, trend, anomaly and cost risk of the shipped bytes.
+    pub finops: Option<crate::finops::FinopsFacts>,
 }
 
 /// Where the accepted facts came from.
@@ -76,6 +78,8 @@ pub struct Artifact {
     pub embedded_dependencies: Option<AuditableFacts>,
     /// Machine-learning model payloads found in data segments and custom sections.
     pub embedded_models: Vec<EmbeddedModel>,
+    /// Sizes of the artifact with its debug custom sections stripped; null when it has none.
+    pub stripped: Option<SizeFacts>,
     /// The accepted facts of this path; null when neither the baseline file nor the
     /// merge-base has it.
     pub baseline: Option<BaselineEntry>,
@@ -144,6 +148,7 @@ pub fn build(mut artifacts: Vec<Artifact>, context: Context) -> InputDocument {
         baseline: source,
         removed_artifacts,
         cargo: context.cargo,
+        finops: None,
     }
 }
 

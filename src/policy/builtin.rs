@@ -16,6 +16,7 @@ pub const POLICIES: &[(&str, &str)] = &[
     ),
     ("delta.rego", include_str!("../../policies/delta.rego")),
     ("exports.rego", include_str!("../../policies/exports.rego")),
+    ("finops.rego", include_str!("../../policies/finops.rego")),
     ("git.rego", include_str!("../../policies/git.rego")),
     ("imports.rego", include_str!("../../policies/imports.rego")),
     ("lib.rego", include_str!("../../policies/lib.rego")),
@@ -109,6 +110,14 @@ pub fn config_data(config: &Config) -> Value {
             "max": config.exports.max,
         },
         "growth": growth,
+        "finops": {
+            "max_monthly_cost": config.finops.max_monthly_cost,
+            "max_total_monthly_cost": config.finops.max_total_monthly_cost,
+            "max_increase": config.finops.max_increase,
+            "max_increase_percent": config.finops.max_increase_percent,
+            "risk_deny_above": config.finops.risk_deny_above,
+            "risk_min_monthly_cost": config.finops.risk_min_monthly_cost,
+        },
         "sbom": {
             "required": config.sbom.required,
             "licenses_allow": config.sbom.licenses_allow,

@@ -34,6 +34,7 @@ pub struct RawFinding {
 pub fn evaluate(policies: &PolicySet, input: &Value) -> Result<Vec<RawFinding>, Error> {
     let mut engine = policies.engine.clone();
     engine.set_input(regorus::Value::from(input.clone()));
+    add_cost_risk(&mut engine, input)?;
     let mut findings = Vec::new();
     for package in &policies.packages {
         let results = engine
@@ -61,6 +62,42 @@ pub fn evaluate(policies: &PolicySet, input: &Value) -> Result<Vec<RawFinding>, 
         }
     }
     Ok(findings)
+}
+
+/// `wasmgate.cost_risk(path)`: the cost-risk figures of an artifact (`score`,
+/// `predicted_monthly_cost`, `drivers`) as a Rego builtin, so that one rule can combine them.
+fn add_cost_risk(engine: &mut regorus::Engine, input: &Value) -> Result<(), Error> {
+    let risks: std::collections::BTreeMap<String, regorus::Value> = input
+        .pointer("/finops/artifacts")
+        .and_then(Value::as_array)
+        .map(|rows| {
+            rows.iter()
+                .filter_map(|row| {
+                    let path = row.get("path")?.as_str()?.to_string();
+                    Some((path, regorus::Value::from(row.get("risk")?.clone())))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    engine
+        .add_extension(
+            "wasmgate.cost_risk".to_string(),
+            1,
+            Box::new(
+                move |args: Vec<regorus::Value>| -> anyhow::Result<regorus::Value> {
+                    let path = args
+                        .first()
+                        .map(|a| a.as_string().map(|s| s.to_string()))
+                        .transpose()?
+                        .unwrap_or_default();
+                    Ok(risks.get(&path).cloned().unwrap_or(regorus::Value::Null))
+                },
+            ),
+        )
+        .map_err(|e| Error::PolicyLoad {
+            path: "wasmgate.cost_risk".to_string(),
+            message: e.to_string(),
+        })
 }
 
 /// `deny`, `violation`, `deny_x`, `violation_x` deny; `warn`, `warn_x` warn; others are helpers.

@@ -130,6 +130,19 @@ pub fn summary(report: &Report) -> String {
         let _ = writeln!(out, "### {title} ({})\n", findings.len());
         collapse(&mut out, title, findings.len(), &list);
     }
+    let hints: Vec<String> = report
+        .artifacts
+        .iter()
+        .flat_map(|a| {
+            a.hints
+                .iter()
+                .map(move |h| format!("- `{}`: {}", cell(&a.path), cell(h)))
+        })
+        .collect();
+    if !hints.is_empty() {
+        let _ = writeln!(out, "### Savings\n");
+        collapse(&mut out, "Savings", hints.len(), &(hints.join("\n") + "\n"));
+    }
     out.push_str("### What was checked\n\n");
     match &report.git {
         Some(git) => {

@@ -111,6 +111,10 @@ pub struct ArtifactSummary {
     pub verdict: Verdict,
     /// Change of the headline size (brotli, else raw) against the baseline; null without one.
     pub change: Option<SizeChange>,
+    /// Monthly egress cost (`[finops]`); null without configured loads.
+    pub monthly_cost: Option<f64>,
+    /// Computed savings, e.g. `strip the debug custom sections: 812 bytes less per load (1.20/month)`.
+    pub hints: Vec<String>,
 }
 
 /// A size change against the baseline.
@@ -182,6 +186,8 @@ pub struct Report {
     pub error: Option<ReportError>,
     /// The repository context; null outside a git repository.
     pub git: Option<GitSummary>,
+    /// Currency of `monthly_cost`.
+    pub currency: Option<String>,
     /// Text of files that findings point into, for labelled snippets; not serialised.
     #[serde(skip)]
     #[schemars(skip)]
@@ -232,6 +238,7 @@ impl Report {
             findings,
             error: None,
             git: None,
+            currency: None,
             sources,
         }
     }
@@ -246,6 +253,7 @@ impl Report {
             findings: Vec::new(),
             error: Some(error),
             git: None,
+            currency: None,
             sources: BTreeMap::new(),
         }
     }

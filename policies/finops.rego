@@ -1,0 +1,93 @@
+# cost-risk, cost-budget-exceeded, cost-increase, growth-anomaly: what the shipped bytes cost.
+package wasmgate.builtin.finops
+
+import rego.v1
+
+cfg := data.wasmgate_config.finops
+
+# The shipped cost-risk rule: one rule over the builtin's figures.
+deny contains finding if {
+	some row in input.finops.artifacts
+	risk := wasmgate.cost_risk(row.path)
+	risk.score > cfg.risk_deny_above
+	risk.predicted_monthly_cost != null
+	risk.predicted_monthly_cost > cfg.risk_min_monthly_cost
+	finding := {
+		"code": "cost-risk",
+		"artifact": row.path,
+		"msg": sprintf("cost risk %.2f (above %.2f) at a predicted %.2f %s/month (above %.2f); drivers: %s", [risk.score, cfg.risk_deny_above, risk.predicted_monthly_cost, input.finops.currency, cfg.risk_min_monthly_cost, drivers(risk)]),
+		"config_key": "finops.risk_deny_above",
+		"details": risk,
+	}
+}
+
+drivers(risk) := concat(", ", [sprintf("%s %.2f×%.1f=%.2f", [d.name, d.value, d.weight, d.contribution]) | some d in risk.drivers])
+
+deny contains finding if {
+	cfg.max_monthly_cost != null
+	some row in input.finops.artifacts
+	row.monthly_cost != null
+	row.monthly_cost > cfg.max_monthly_cost
+	finding := {
+		"code": "cost-budget-exceeded",
+		"artifact": row.path,
+		"msg": sprintf("costs %.2f %s/month (%d bytes × %.0f loads × (1 − %.2f cache hit) × %.4f/GB), over finops.max_monthly_cost %.2f", [row.monthly_cost, input.finops.currency, row.bytes_per_load, row.loads_per_month, input.finops.cache_hit_ratio, input.finops.price_per_gb, cfg.max_monthly_cost]),
+		"config_key": "finops.max_monthly_cost",
+		"details": row,
+	}
+}
+
+deny contains finding if {
+	cfg.max_total_monthly_cost != null
+	input.finops.total_monthly_cost != null
+	input.finops.total_monthly_cost > cfg.max_total_monthly_cost
+	finding := {
+		"code": "cost-budget-exceeded",
+		"msg": sprintf("all artifacts cost %.2f %s/month, over finops.max_total_monthly_cost %.2f", [input.finops.total_monthly_cost, input.finops.currency, cfg.max_total_monthly_cost]),
+		"config_key": "finops.max_total_monthly_cost",
+	}
+}
+
+deny contains finding if {
+	cfg.max_increase != null
+	some row in input.finops.artifacts
+	row.monthly_change != null
+	row.monthly_change > cfg.max_increase
+	finding := increase(row, "finops.max_increase", sprintf("%.2f", [cfg.max_increase]))
+}
+
+deny contains finding if {
+	cfg.max_increase_percent != null
+	some row in input.finops.artifacts
+	row.monthly_change_percent != null
+	row.monthly_change_percent > cfg.max_increase_percent
+	finding := increase(row, "finops.max_increase_percent", sprintf("%.1f%%", [cfg.max_increase_percent]))
+}
+
+increase(row, key, limit) := {
+	"code": "cost-increase",
+	"artifact": row.path,
+	"msg": sprintf("adds %.2f %s/month (%.1f%%) against the baseline, over %s %s", [row.monthly_change, input.finops.currency, object.get(row, "monthly_change_percent", 0), key, limit]),
+	"config_key": key,
+	"details": {"monthly_change": row.monthly_change, "monthly_change_percent": row.monthly_change_percent},
+}
+
+deny contains finding if {
+	some row in input.finops.artifacts
+	row.anomaly.verdict == "anomalous"
+	finding := anomaly(row, "finops.anomaly_deny")
+}
+
+warn contains finding if {
+	some row in input.finops.artifacts
+	row.anomaly.verdict == "unusual"
+	finding := anomaly(row, "finops.anomaly_warn")
+}
+
+anomaly(row, key) := {
+	"code": "growth-anomaly",
+	"artifact": row.path,
+	"msg": sprintf("changes by %d bytes where the last %d baseline changes had a median of %.0f (MAD %.0f): robust z-score %.1f (%s)", [row.anomaly.change, row.anomaly.history, row.anomaly.median, row.anomaly.mad, row.anomaly.score, row.anomaly.verdict]),
+	"config_key": key,
+	"details": row.anomaly,
+}

@@ -1,0 +1,470 @@
+//! FinOps: what the shipped bytes cost, how this change moves that, where the trend goes, how
+//! unusual the change is, and a cost-risk score with its drivers. Deterministic, from the
+//! artifacts, the baseline and the repository's own baseline history; every figure can be
+//! recomputed from the inputs it lists.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::config::FinopsConfig;
+use crate::input::Artifact;
+
+/// Bytes in a GB (decimal, as CDNs bill).
+const GB: f64 = 1e9;
+
+/// FinOps figures for the whole run.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct FinopsFacts {
+    /// Currency of every cost.
+    pub currency: String,
+    /// The encoding the CDN serves: `brotli`, `gzip` or `raw`.
+    pub encoding: String,
+    /// Price per GB transferred.
+    pub price_per_gb: f64,
+    /// Share of loads served from cache (no download).
+    pub cache_hit_ratio: f64,
+    /// kg CO₂e per GB transferred.
+    pub co2e_kg_per_gb: f64,
+    /// Per artifact, in path order.
+    pub artifacts: Vec<ArtifactCost>,
+    /// Sum of monthly costs; null when no artifact has loads configured.
+    pub total_monthly_cost: Option<f64>,
+    /// Sum of the monthly cost changes against the baseline.
+    pub total_monthly_change: Option<f64>,
+}
+
+/// One artifact's figures.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ArtifactCost {
+    /// Artifact path.
+    pub path: String,
+    /// Bytes transferred per download (the served encoding's size).
+    pub bytes_per_load: u64,
+    /// Cost of a million loads: `bytes × 1e6 × (1 − cache hit) / 1e9 × price`.
+    pub cost_per_million_loads: f64,
+    /// Configured loads per month; null when none match.
+    pub loads_per_month: Option<f64>,
+    /// `bytes × loads × (1 − cache hit) / 1e9`.
+    pub gb_per_month: Option<f64>,
+    /// `gb_per_month × price`.
+    pub monthly_cost: Option<f64>,
+    /// `gb_per_month × co2e_kg_per_gb`.
+    pub co2e_kg_per_month: Option<f64>,
+    /// Monthly cost change against the baseline (same formula on the accepted size).
+    pub monthly_change: Option<f64>,
+    /// That change in percent of the baseline's monthly cost.
+    pub monthly_change_percent: Option<f64>,
+    /// Growth trend from the baseline history.
+    pub trend: Trend,
+    /// How unusual this change is against the history of changes.
+    pub anomaly: Anomaly,
+    /// The cost-risk score and its drivers.
+    pub risk: Risk,
+    /// Computed savings.
+    pub hints: Vec<Hint>,
+}
+
+/// Theil–Sen slopes of the served size over the baseline history.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct Trend {
+    /// History points used (oldest to newest).
+    pub points: usize,
+    /// Bytes per merge (median of pairwise slopes); null with fewer than 2 points.
+    pub bytes_per_merge: Option<f64>,
+    /// Bytes per day; null when the points do not span time.
+    pub bytes_per_day: Option<f64>,
+    /// Merges until the size budget (`[[budgets]]`, served encoding) is crossed at this rate;
+    /// null when there is no budget or it will not be crossed.
+    pub merges_to_budget: Option<f64>,
+    /// Days until it is crossed at this rate.
+    pub days_to_budget: Option<f64>,
+    /// The budget used for the forecast.
+    pub budget: Option<u64>,
+    /// In words: `crosses the 120000-byte budget in ~9 merges / ~40 days`, or why not.
+    pub forecast: String,
+}
+
+/// Robust z-score of this change against the history of changes.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct Anomaly {
+    /// This change in bytes (current − newest accepted size); null without history.
+    pub change: Option<i64>,
+    /// Changes in the history.
+    pub history: usize,
+    /// Median of the historical changes.
+    pub median: Option<f64>,
+    /// Median absolute deviation of the historical changes.
+    pub mad: Option<f64>,
+    /// `0.6745 × (change − median) / MAD` (mean absolute deviation × 1.2533 when MAD is 0);
+    /// null with not enough history.
+    pub score: Option<f64>,
+    /// `not enough history`, `normal`, `unusual` (score ≥ warn) or `anomalous` (score ≥ deny);
+    /// only growth counts, so a negative score is `normal`.
+    pub verdict: String,
+}
+
+/// The cost-risk score.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct Risk {
+    /// In [0, 1]: the sum of the drivers' contributions.
+    pub score: f64,
+    /// The monthly cost this change ships (null without loads).
+    pub predicted_monthly_cost: Option<f64>,
+    /// Each term with its value, weight and contribution.
+    pub drivers: Vec<Driver>,
+}
+
+/// One term of the cost-risk score.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct Driver {
+    /// `cost` (monthly cost ÷ budget), `anomaly` (score ÷ deny threshold) or `trend`
+    /// (1 − merges to budget ÷ horizon).
+    pub name: String,
+    /// The term, clamped to [0, 1].
+    pub value: f64,
+    /// Its weight.
+    pub weight: f64,
+    /// `value × weight`.
+    pub contribution: f64,
+}
+
+/// A remediation with the money it saves.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct Hint {
+    /// `strip-debug`, `serve-brotli` or `run-wasm-opt`.
+    pub kind: String,
+    /// What to do.
+    pub message: String,
+    /// Bytes saved per load; null when it cannot be computed without running the tool.
+    pub bytes_saved: Option<u64>,
+    /// Monthly saving; null without loads or bytes.
+    pub monthly_saving: Option<f64>,
+}
+
+/// Computes the figures.
+pub fn compute(
+    artifacts: &[Artifact],
+    config: &FinopsConfig,
+    size_budget: &dyn Fn(&str, &str) -> Option<u64>,
+) -> FinopsFacts {
+    let downloads_share = 1.0 - config.cache_hit_ratio.clamp(0.0, 1.0);
+    let mut rows = Vec::new();
+    for artifact in artifacts {
+        let bytes = served(
+            &artifact.size.raw,
+            artifact.size.gzip,
+            artifact.size.brotli,
+            &config.encoding,
+        );
+        let loads = config.loads_for(&artifact.path);
+        let cost_of = |bytes: u64| {
+            loads.map(|loads| bytes as f64 * loads * downloads_share / GB * config.price_per_gb)
+        };
+        let gb = loads.map(|loads| bytes as f64 * loads * downloads_share / GB);
+        let monthly = cost_of(bytes);
+        let before = artifact
+            .baseline
+            .as_ref()
+            .map(|b| served(&b.size.raw, b.size.gzip, b.size.brotli, &config.encoding));
+        let before_cost = before.and_then(cost_of);
+        let change = monthly.zip(before_cost).map(|(now, then)| now - then);
+        let series: Vec<(u64, Option<i64>)> = artifact
+            .history
+            .iter()
+            .rev()
+            .map(|p| {
+                (
+                    served(&p.raw, p.gzip, p.brotli, &config.encoding),
+                    day_of(&p.date),
+                )
+            })
+            .collect();
+        let budget = size_budget(&artifact.path, &config.encoding);
+        let trend = trend(&series, bytes, budget);
+        let anomaly = anomaly(&series, bytes, config);
+        let risk = risk(monthly, config.max_monthly_cost, &anomaly, &trend, config);
+        let hints = hints(artifact, bytes, &cost_of, config);
+        rows.push(ArtifactCost {
+            path: artifact.path.clone(),
+            bytes_per_load: bytes,
+            cost_per_million_loads: bytes as f64 * 1e6 * downloads_share / GB * config.price_per_gb,
+            loads_per_month: loads,
+            gb_per_month: gb,
+            monthly_cost: monthly,
+            co2e_kg_per_month: gb.map(|gb| gb * config.co2e_kg_per_gb),
+            monthly_change: change,
+            monthly_change_percent: change
+                .zip(before_cost)
+                .and_then(|(change, then)| (then > 0.0).then(|| change * 100.0 / then)),
+            trend,
+            anomaly,
+            risk,
+            hints,
+        });
+    }
+    let sum = |f: &dyn Fn(&ArtifactCost) -> Option<f64>| {
+        let values: Vec<f64> = rows.iter().filter_map(f).collect();
+        (!values.is_empty()).then(|| values.iter().sum())
+    };
+    FinopsFacts {
+        currency: config.currency.clone(),
+        encoding: config.encoding.clone(),
+        price_per_gb: config.price_per_gb,
+        cache_hit_ratio: config.cache_hit_ratio,
+        co2e_kg_per_gb: config.co2e_kg_per_gb,
+        total_monthly_cost: sum(&|r| r.monthly_cost),
+        total_monthly_change: sum(&|r| r.monthly_change),
+        artifacts: rows,
+    }
+}
+
+fn served(raw: &u64, gzip: Option<u64>, brotli: Option<u64>, encoding: &str) -> u64 {
+    match encoding {
+        "brotli" => brotli.unwrap_or(*raw),
+        "gzip" => gzip.unwrap_or(*raw),
+        _ => *raw,
+    }
+}
+
+/// Days since the epoch of an RFC 3339 date.
+fn day_of(date: &str) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc3339(date)
+        .ok()
+        .map(|d| d.timestamp() / 86_400)
+}
+
+/// Median of a non-empty slice (sorted copy).
+pub fn median(values: &[f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let mid = sorted.len() / 2;
+    Some(if sorted.len() % 2 == 0 {
+        (sorted[mid - 1] + sorted[mid]) / 2.0
+    } else {
+        sorted[mid]
+    })
+}
+
+/// Theil–Sen: the median of the slopes between every pair of points.
+pub fn theil_sen(points: &[(f64, f64)]) -> Option<f64> {
+    let mut slopes = Vec::new();
+    for (i, (x1, y1)) in points.iter().enumerate() {
+        for (x2, y2) in &points[i + 1..] {
+            if x2 != x1 {
+                slopes.push((y2 - y1) / (x2 - x1));
+            }
+        }
+    }
+    median(&slopes)
+}
+
+fn trend(series: &[(u64, Option<i64>)], current: u64, budget: Option<u64>) -> Trend {
+    let by_merge: Vec<(f64, f64)> = series
+        .iter()
+        .enumerate()
+        .map(|(i, (y, _))| (i as f64, *y as f64))
+        .collect();
+    let by_day: Vec<(f64, f64)> = series
+        .iter()
+        .filter_map(|(y, day)| day.map(|d| (d as f64, *y as f64)))
+        .collect();
+    let per_merge = theil_sen(&by_merge);
+    let per_day = theil_sen(&by_day);
+    let mut trend = Trend {
+        points: series.len(),
+        bytes_per_merge: per_merge,
+        bytes_per_day: per_day,
+        budget,
+        ..Trend::default()
+    };
+    trend.forecast = match (budget, per_merge) {
+        (_, None) => "not enough history for a trend (fewer than 2 baseline changes)".to_string(),
+        (None, Some(_)) => "no size budget to forecast against".to_string(),
+        (Some(budget), _) if current > budget => format!("already over the {budget}-byte budget"),
+        (Some(budget), Some(slope)) if slope <= 0.0 => {
+            format!("does not grow, so it will not cross the {budget}-byte budget")
+        }
+        (Some(budget), Some(slope)) => {
+            let room = (budget - current) as f64;
+            let merges = (room / slope).ceil();
+            trend.merges_to_budget = Some(merges);
+            trend.days_to_budget = per_day.filter(|d| *d > 0.0).map(|d| (room / d).ceil());
+            let days = trend
+                .days_to_budget
+                .map(|d| format!(" / ~{d} days"))
+                .unwrap_or_default();
+            format!("crosses the {budget}-byte budget in ~{merges} merges{days}")
+        }
+    };
+    trend
+}
+
+fn anomaly(series: &[(u64, Option<i64>)], current: u64, config: &FinopsConfig) -> Anomaly {
+    let changes: Vec<f64> = series
+        .windows(2)
+        .map(|w| w[1].0 as f64 - w[0].0 as f64)
+        .collect();
+    let change = series.last().map(|(last, _)| current as i64 - *last as i64);
+    let mut anomaly = Anomaly {
+        change,
+        history: changes.len(),
+        ..Anomaly::default()
+    };
+    let (Some(change), true) = (change, changes.len() >= config.anomaly_min_history) else {
+        anomaly.verdict = "not enough history".to_string();
+        return anomaly;
+    };
+    let Some(med) = median(&changes) else {
+        anomaly.verdict = "not enough history".to_string();
+        return anomaly;
+    };
+    let deviations: Vec<f64> = changes.iter().map(|c| (c - med).abs()).collect();
+    let mad = median(&deviations).unwrap_or(0.0);
+    let distance = change as f64 - med;
+    let score = if mad > 0.0 {
+        0.6745 * distance / mad
+    } else {
+        let mean_ad = deviations.iter().sum::<f64>() / deviations.len() as f64;
+        if mean_ad > 0.0 {
+            distance / (1.2533 * mean_ad)
+        } else if distance == 0.0 {
+            0.0
+        } else {
+            // A change where every past change was identical: as far off as it gets.
+            distance.signum() * 1e6
+        }
+    };
+    anomaly.median = Some(med);
+    anomaly.mad = Some(mad);
+    anomaly.score = Some(score);
+    // Only growth costs money: a change far below the usual one is not a cost anomaly.
+    anomaly.verdict = if score >= config.anomaly_deny {
+        "anomalous"
+    } else if score >= config.anomaly_warn {
+        "unusual"
+    } else {
+        "normal"
+    }
+    .to_string();
+    anomaly
+}
+
+/// Horizon of the trend term: crossing a budget within this many merges raises the risk.
+const HORIZON_MERGES: f64 = 20.0;
+
+fn risk(
+    monthly: Option<f64>,
+    budget: Option<f64>,
+    anomaly: &Anomaly,
+    trend: &Trend,
+    config: &FinopsConfig,
+) -> Risk {
+    let cost = match (monthly, budget) {
+        (Some(cost), Some(budget)) if budget > 0.0 => (cost / budget).clamp(0.0, 1.0),
+        _ => 0.0,
+    };
+    let anomalous = anomaly
+        .score
+        .map_or(0.0, |s| (s / config.anomaly_deny).clamp(0.0, 1.0));
+    let trending = trend
+        .merges_to_budget
+        .map_or(0.0, |m| (1.0 - m / HORIZON_MERGES).clamp(0.0, 1.0));
+    let drivers: Vec<Driver> = [
+        ("cost", cost, 0.5),
+        ("anomaly", anomalous, 0.3),
+        ("trend", trending, 0.2),
+    ]
+    .into_iter()
+    .map(|(name, value, weight)| Driver {
+        name: name.to_string(),
+        value,
+        weight,
+        contribution: value * weight,
+    })
+    .collect();
+    Risk {
+        score: drivers
+            .iter()
+            .map(|d| d.contribution)
+            .sum::<f64>()
+            .clamp(0.0, 1.0),
+        predicted_monthly_cost: monthly,
+        drivers,
+    }
+}
+
+fn hints(
+    artifact: &Artifact,
+    bytes: u64,
+    cost_of: &dyn Fn(u64) -> Option<f64>,
+    config: &FinopsConfig,
+) -> Vec<Hint> {
+    let mut hints = Vec::new();
+    if let Some(stripped) = &artifact.stripped {
+        let after = served(
+            &stripped.raw,
+            stripped.gzip,
+            stripped.brotli,
+            &config.encoding,
+        );
+        let saved = bytes.saturating_sub(after);
+        if saved > 0 {
+            hints.push(Hint {
+                kind: "strip-debug".to_string(),
+                message: format!("strip the debug custom sections (wasm-opt --strip-debug, wasm-tools strip): {saved} bytes less per load"),
+                bytes_saved: Some(saved),
+                monthly_saving: cost_of(bytes).zip(cost_of(after)).map(|(a, b)| a - b),
+            });
+        }
+    }
+    if config.encoding == "gzip"
+        && let (Some(gzip), Some(brotli)) = (artifact.size.gzip, artifact.size.brotli)
+        && brotli < gzip
+    {
+        hints.push(Hint {
+            kind: "serve-brotli".to_string(),
+            message: format!(
+                "serve brotli instead of gzip: {} bytes less per load",
+                gzip - brotli
+            ),
+            bytes_saved: Some(gzip - brotli),
+            monthly_saving: cost_of(gzip).zip(cost_of(brotli)).map(|(a, b)| a - b),
+        });
+    }
+    let optimised = artifact.wasm.producers.as_ref().is_some_and(|p| {
+        p.processed_by
+            .iter()
+            .any(|t| t.name.contains("wasm-opt") || t.name.contains("binaryen"))
+    });
+    if artifact.wasm.kind.is_some() && !optimised {
+        hints.push(Hint {
+            kind: "run-wasm-opt".to_string(),
+            message: "its producers section lists no wasm-opt: run `wasm-opt -Oz` in the release build and measure".to_string(),
+            bytes_saved: None,
+            monthly_saving: None,
+        });
+    }
+    hints
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn theil_sen_and_median_on_known_series() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), Some(2.5));
+        let line: Vec<(f64, f64)> = (0..10)
+            .map(|i| (f64::from(i), 100.0 + 7.0 * f64::from(i)))
+            .collect();
+        assert_eq!(theil_sen(&line), Some(7.0));
+        // One outlier does not move the slope.
+        let mut noisy = line.clone();
+        noisy[5].1 = 10_000.0;
+        assert_eq!(theil_sen(&noisy), Some(7.0));
+    }
+}

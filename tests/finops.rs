@@ -1,0 +1,193 @@
+//! FinOps: cost formulas against hand-computed values, monotonicity, a real repository whose
+//! baseline history grows steadily (a forecast) and then jumps (an anomaly), the cost-risk
+//! builtin in a one-rule policy, and graceful degradation without history.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
+mod common;
+
+use common::{GitRepo, Sandbox, check_json, has, module_with_data, run};
+use serde_json::Value;
+
+fn finops(document: &Value) -> &Value {
+    &document["finops"]["artifacts"][0]
+}
+
+#[test]
+fn monthly_cost_is_bytes_times_loads_times_misses_times_price() {
+    let sandbox = Sandbox::new();
+    sandbox.wasm("dist/app.wasm", "app");
+    sandbox.write(
+        "wasmgate.toml",
+        "[finops]\nencoding = \"raw\"\nprice_per_gb = 0.08\ncache_hit_ratio = 0.75\n\n[[finops.loads]]\nartifacts = \"dist/*.wasm\"\nper_month = 50000000\n",
+    );
+    let document = common::facts(&sandbox, &["--no-compress"]);
+    let row = finops(&document);
+    let bytes = common::fixture("app").len() as f64;
+    let expected = bytes * 50_000_000.0 * (1.0 - 0.75) / 1e9 * 0.08;
+    assert!(
+        (row["monthly_cost"].as_f64().unwrap() - expected).abs() < 1e-9,
+        "{row:#}"
+    );
+    assert!(
+        (row["cost_per_million_loads"].as_f64().unwrap() - bytes * 1e6 * 0.25 / 1e9 * 0.08).abs()
+            < 1e-12
+    );
+    let gb = bytes * 50_000_000.0 * 0.25 / 1e9;
+    assert!((row["co2e_kg_per_month"].as_f64().unwrap() - gb * 0.358).abs() < 1e-9);
+    assert_eq!(document["finops"]["currency"], "USD");
+
+    // More bytes never cost less.
+    sandbox.write("dist/app.wasm", module_with_data(10_000, 1));
+    let bigger = common::facts(&sandbox, &["--no-compress"]);
+    assert!(
+        finops(&bigger)["monthly_cost"].as_f64().unwrap() > row["monthly_cost"].as_f64().unwrap()
+    );
+}
+
+#[test]
+fn without_loads_the_cost_per_million_loads_is_still_reported() {
+    let sandbox = Sandbox::new();
+    sandbox.wasm("dist/app.wasm", "app");
+    let document = common::facts(&sandbox, &[]);
+    let row = finops(&document);
+    assert!(row["cost_per_million_loads"].as_f64().unwrap() > 0.0);
+    assert_eq!(row["monthly_cost"], Value::Null);
+    assert_eq!(row["anomaly"]["verdict"], "not enough history");
+    assert!(
+        row["trend"]["forecast"]
+            .as_str()
+            .unwrap()
+            .contains("not enough history")
+    );
+    let hints: Vec<&str> = row["hints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        hints.contains(&"strip-debug"),
+        "app.wasm has a name section: {hints:?}"
+    );
+    assert!(hints.contains(&"run-wasm-opt"));
+}
+
+/// 30 baseline commits of steady growth: the Theil–Sen slope gives the forecast.
+fn steady_history(commits: usize, step: usize) -> GitRepo {
+    let git = GitRepo::new();
+    git.sandbox.write(
+        "wasmgate.toml",
+        "[[budgets]]\nraw = 60000\n\n[finops]\nencoding = \"raw\"\n",
+    );
+    for i in 0..commits {
+        git.sandbox
+            .write("dist/app.wasm", module_with_data(20_000 + i * step, 1));
+        assert_eq!(run(git.cmd().args(["baseline", "--no-compress"])).0, 0);
+        git.commit_all(&format!("Accept build {i}"));
+    }
+    git
+}
+
+#[test]
+fn steady_growth_gets_a_forecast_and_a_jump_is_an_anomaly() {
+    let git = steady_history(30, 100);
+    let sizes: Vec<u64> = (0..30)
+        .map(|i| module_with_data(20_000 + i * 100, 1).len() as u64)
+        .collect();
+    let document = common::facts(&git.sandbox, &["--no-base", "--no-compress"]);
+    let row = finops(&document);
+    let trend = &row["trend"];
+    assert_eq!(trend["points"], 30);
+    // Each commit adds 100 data bytes; the module grows by exactly that (plus LEB128 steps).
+    let slope = trend["bytes_per_merge"].as_f64().unwrap();
+    let mut pairwise = Vec::new();
+    for i in 0..sizes.len() {
+        for j in i + 1..sizes.len() {
+            pairwise.push((sizes[j] as f64 - sizes[i] as f64) / (j - i) as f64);
+        }
+    }
+    pairwise.sort_by(f64::total_cmp);
+    let expected = (pairwise[pairwise.len() / 2 - 1] + pairwise[pairwise.len() / 2]) / 2.0;
+    assert!((slope - expected).abs() < 1e-9, "{slope} vs {expected}");
+    let current = *sizes.last().unwrap() as f64;
+    let merges = ((60_000.0 - current) / expected).ceil();
+    assert_eq!(trend["merges_to_budget"].as_f64().unwrap(), merges);
+    assert!(
+        trend["forecast"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("~{merges} merges"))
+    );
+    assert_eq!(row["anomaly"]["verdict"], "normal");
+
+    // One jump of 20 KB.
+    git.sandbox.write(
+        "dist/app.wasm",
+        module_with_data(20_000 + 29 * 100 + 20_000, 1),
+    );
+    let document = common::facts(&git.sandbox, &["--no-base", "--no-compress"]);
+    let anomaly = &finops(&document)["anomaly"];
+    assert_eq!(anomaly["verdict"], "anomalous", "{anomaly:#}");
+    assert!(anomaly["score"].as_f64().unwrap() > 7.0);
+    let (code, report, _) = check_json(&git.sandbox, &["--no-base", "--no-compress"]);
+    assert_eq!(code, 1);
+    let finding = report
+        .findings
+        .iter()
+        .find(|f| f.code == "growth-anomaly")
+        .unwrap();
+    assert!(
+        finding.message.contains("robust z-score"),
+        "{}",
+        finding.message
+    );
+}
+
+#[test]
+fn the_cost_risk_builtin_denies_through_one_rule() {
+    let git = steady_history(8, 100);
+    git.sandbox.write(
+        "wasmgate.toml",
+        "[[budgets]]\nraw = 60000\n\n[finops]\nencoding = \"raw\"\nprice_per_gb = 0.085\nmax_monthly_cost = 1500\nrisk_deny_above = 0.5\nrisk_min_monthly_cost = 1000\n\n[[finops.loads]]\nper_month = 1000000000\n",
+    );
+    git.sandbox.write(
+        "dist/app.wasm",
+        module_with_data(20_000 + 7 * 100 + 20_000, 1),
+    );
+    let document = common::facts(&git.sandbox, &["--no-base", "--no-compress"]);
+    let risk = &finops(&document)["risk"];
+    let drivers: Vec<&str> = risk["drivers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(drivers, ["cost", "anomaly", "trend"]);
+    let sum: f64 = risk["drivers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["contribution"].as_f64().unwrap())
+        .sum();
+    assert!((risk["score"].as_f64().unwrap() - sum.min(1.0)).abs() < 1e-12);
+    assert!(risk["predicted_monthly_cost"].as_f64().unwrap() > 1000.0);
+    let (code, report, _) = check_json(&git.sandbox, &["--no-base", "--no-compress"]);
+    assert_eq!(code, 1);
+    assert!(
+        has(&report, "cost-risk", Some("dist/app.wasm")),
+        "{report:#?}"
+    );
+
+    // The same rule written by a user, through the builtin.
+    git.sandbox.write(
+        "policies/risk.rego",
+        "package wasmgate\n\nimport rego.v1\n\ndeny contains msg if {\n\tsome a in input.artifacts\n\trisk := wasmgate.cost_risk(a.path)\n\trisk.score > 0.5\n\trisk.predicted_monthly_cost > 1000\n\tmsg := sprintf(\"%s is too risky\", [a.path])\n}\n",
+    );
+    let (_, report, _) = check_json(&git.sandbox, &["--no-base", "--no-compress"]);
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.message == "dist/app.wasm is too risky")
+    );
+}
