@@ -91,3 +91,39 @@ anomaly(row, key) := {
 	"config_key": key,
 	"details": row.anomaly,
 }
+
+# Per-glob cost budgets ([[finops.budgets]]).
+deny contains finding if {
+	some budget in cfg.budgets
+	budget.max_monthly_cost != null
+	some row in input.finops.artifacts
+	glob.match(budget.artifacts, ["/"], row.path)
+	row.monthly_cost != null
+	row.monthly_cost > budget.max_monthly_cost
+	finding := {
+		"code": "cost-budget-exceeded",
+		"artifact": row.path,
+		"msg": sprintf("costs %.2f %s/month, over the %.2f of finops.budgets[%d]", [row.monthly_cost, input.finops.currency, budget.max_monthly_cost, budget.index]),
+		"config_key": sprintf("finops.budgets[%d].max_monthly_cost", [budget.index]),
+	}
+}
+
+deny contains finding if {
+	some budget in cfg.budgets
+	budget.max_increase != null
+	some row in input.finops.artifacts
+	glob.match(budget.artifacts, ["/"], row.path)
+	row.monthly_change != null
+	row.monthly_change > budget.max_increase
+	finding := increase(row, sprintf("finops.budgets[%d].max_increase", [budget.index]), sprintf("%.2f", [budget.max_increase]))
+}
+
+deny contains finding if {
+	some budget in cfg.budgets
+	budget.max_increase_percent != null
+	some row in input.finops.artifacts
+	glob.match(budget.artifacts, ["/"], row.path)
+	row.monthly_change_percent != null
+	row.monthly_change_percent > budget.max_increase_percent
+	finding := increase(row, sprintf("finops.budgets[%d].max_increase_percent", [budget.index]), sprintf("%.1f%%", [budget.max_increase_percent]))
+}

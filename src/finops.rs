@@ -19,7 +19,8 @@ pub struct FinopsFacts {
     pub currency: String,
     /// The encoding the CDN serves: `brotli`, `gzip` or `raw`.
     pub encoding: String,
-    /// Price per GB transferred.
+    /// Price per GB transferred: `[finops] price_per_gb`, or with tiers the blended price of
+    /// the total monthly GB.
     pub price_per_gb: f64,
     /// Share of loads served from cache (no download).
     pub cache_hit_ratio: f64,
@@ -54,8 +55,10 @@ pub struct ArtifactCost {
     pub monthly_change: Option<f64>,
     /// That change in percent of the baseline's monthly cost.
     pub monthly_change_percent: Option<f64>,
-    /// Growth trend from the baseline history.
+    /// Growth trend of the served size from the baseline history, with the forecast.
     pub trend: Trend,
+    /// Theil–Sen slopes (bytes per merge, bytes per day) of every size metric.
+    pub slopes: Vec<MetricSlope>,
     /// How unusual this change is against the history of changes.
     pub anomaly: Anomaly,
     /// The cost-risk score and its drivers.
@@ -82,6 +85,17 @@ pub struct Trend {
     pub budget: Option<u64>,
     /// In words: `crosses the 120000-byte budget in ~9 merges / ~40 days`, or why not.
     pub forecast: String,
+}
+
+/// The trend of one size metric.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct MetricSlope {
+    /// `raw`, `gzip` or `brotli`.
+    pub metric: String,
+    /// Bytes per merge.
+    pub bytes_per_merge: Option<f64>,
+    /// Bytes per day.
+    pub bytes_per_day: Option<f64>,
 }
 
 /// Robust z-score of this change against the history of changes.
@@ -148,6 +162,24 @@ pub fn compute(
     size_budget: &dyn Fn(&str, &str) -> Option<u64>,
 ) -> FinopsFacts {
     let downloads_share = 1.0 - config.cache_hit_ratio.clamp(0.0, 1.0);
+    // With tiers the price per GB depends on the total: the blended price of all artifacts.
+    let total_gb: f64 = artifacts
+        .iter()
+        .filter_map(|a| {
+            let bytes = served(&a.size.raw, a.size.gzip, a.size.brotli, &config.encoding);
+            config
+                .loads_for(&a.path)
+                .map(|loads| bytes as f64 * loads * downloads_share / GB)
+        })
+        .sum();
+    let price_per_gb = if config.tiers.is_empty() || total_gb <= 0.0 {
+        config
+            .tiers
+            .first()
+            .map_or(config.price_per_gb, |t| t.price_per_gb)
+    } else {
+        config.price(total_gb) / total_gb
+    };
     let mut rows = Vec::new();
     for artifact in artifacts {
         let bytes = served(
@@ -184,10 +216,42 @@ pub fn compute(
         let anomaly = anomaly(&series, bytes, config);
         let risk = risk(monthly, config.max_monthly_cost, &anomaly, &trend, config);
         let hints = hints(artifact, bytes, &cost_of, config);
+        let slopes = ["raw", "gzip", "brotli"]
+            .into_iter()
+            .map(|metric| {
+                let points: Vec<(f64, Option<i64>, Option<u64>)> = artifact
+                    .history
+                    .iter()
+                    .rev()
+                    .enumerate()
+                    .map(|(i, p)| {
+                        let value = match metric {
+                            "raw" => Some(p.raw),
+                            "gzip" => p.gzip,
+                            _ => p.brotli,
+                        };
+                        (i as f64, day_of(&p.date), value)
+                    })
+                    .collect();
+                let by_merge: Vec<(f64, f64)> = points
+                    .iter()
+                    .filter_map(|(i, _, v)| Some((*i, (*v)? as f64)))
+                    .collect();
+                let by_day: Vec<(f64, f64)> = points
+                    .iter()
+                    .filter_map(|(_, d, v)| Some(((*d)? as f64, (*v)? as f64)))
+                    .collect();
+                MetricSlope {
+                    metric: metric.to_string(),
+                    bytes_per_merge: theil_sen(&by_merge),
+                    bytes_per_day: theil_sen(&by_day),
+                }
+            })
+            .collect();
         rows.push(ArtifactCost {
             path: artifact.path.clone(),
             bytes_per_load: bytes,
-            cost_per_million_loads: bytes as f64 * 1e6 * downloads_share / GB * config.price_per_gb,
+            cost_per_million_loads: bytes as f64 * 1e6 * downloads_share / GB * price_per_gb,
             loads_per_month: loads,
             gb_per_month: gb,
             monthly_cost: monthly,
@@ -197,6 +261,7 @@ pub fn compute(
                 .zip(before_cost)
                 .and_then(|(change, then)| (then > 0.0).then(|| change * 100.0 / then)),
             trend,
+            slopes,
             anomaly,
             risk,
             hints,
@@ -209,7 +274,7 @@ pub fn compute(
     FinopsFacts {
         currency: config.currency.clone(),
         encoding: config.encoding.clone(),
-        price_per_gb: config.price_per_gb,
+        price_per_gb,
         cache_hit_ratio: config.cache_hit_ratio,
         co2e_kg_per_gb: config.co2e_kg_per_gb,
         total_monthly_cost: sum(&|r| r.monthly_cost),
@@ -466,5 +531,41 @@ mod tests {
         let mut noisy = line.clone();
         noisy[5].1 = 10_000.0;
         assert_eq!(theil_sen(&noisy), Some(7.0));
+    }
+}
+
+#[cfg(test)]
+mod tier_tests {
+    use crate::config::{FinopsConfig, PriceTier};
+
+    #[test]
+    fn tiers_price_each_band() {
+        let config = FinopsConfig {
+            tiers: vec![
+                PriceTier {
+                    up_to_gb: Some(10.0),
+                    price_per_gb: 0.10,
+                },
+                PriceTier {
+                    up_to_gb: Some(50.0),
+                    price_per_gb: 0.05,
+                },
+                PriceTier {
+                    up_to_gb: None,
+                    price_per_gb: 0.01,
+                },
+            ],
+            ..FinopsConfig::default()
+        };
+        assert!((config.price(5.0) - 0.5).abs() < 1e-12);
+        assert!((config.price(30.0) - (1.0 + 20.0 * 0.05)).abs() < 1e-12);
+        assert!((config.price(100.0) - (1.0 + 2.0 + 50.0 * 0.01)).abs() < 1e-12);
+        // More GB never costs less.
+        let mut previous = 0.0;
+        for gb in 0..200 {
+            let cost = config.price(f64::from(gb));
+            assert!(cost >= previous);
+            previous = cost;
+        }
     }
 }

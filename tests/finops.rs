@@ -191,3 +191,38 @@ fn the_cost_risk_builtin_denies_through_one_rule() {
             .any(|f| f.message == "dist/app.wasm is too risky")
     );
 }
+
+#[test]
+fn cost_increase_and_budgets_per_glob() {
+    let sandbox = Sandbox::new();
+    sandbox.write("dist/app.wasm", module_with_data(10_000, 1));
+    let config = "[finops]\nencoding = \"raw\"\nprice_per_gb = 0.1\n\n[[finops.loads]]\nper_month = 100000000\n\n[[finops.budgets]]\nartifacts = \"dist/*.wasm\"\nmax_increase = 5\nmax_monthly_cost = 1000\n";
+    sandbox.write("wasmgate.toml", config);
+    assert_eq!(run(sandbox.cmd().args(["baseline", "--no-compress"])).0, 0);
+    sandbox.write("dist/app.wasm", module_with_data(11_000, 1));
+    let document = common::facts(&sandbox, &["--no-compress"]);
+    let row = finops(&document);
+    // 1000 more bytes × 1e8 loads / 1e9 × 0.1 = 10.0 per month.
+    let change = row["monthly_change"].as_f64().unwrap();
+    assert!((change - 10.0).abs() < 0.5, "{change}");
+    let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
+    assert_eq!(code, 1);
+    let finding = report
+        .findings
+        .iter()
+        .find(|f| f.code == "cost-increase")
+        .unwrap();
+    assert_eq!(finding.location.as_ref().unwrap().file, "wasmgate.toml");
+    assert!(!has(&report, "cost-budget-exceeded", None));
+    sandbox.write(
+        "wasmgate.toml",
+        config.replace("max_monthly_cost = 1000", "max_monthly_cost = 50"),
+    );
+    let (_, report, _) = check_json(&sandbox, &["--no-compress"]);
+    assert!(has(&report, "cost-budget-exceeded", Some("dist/app.wasm")));
+    let slopes = finops(&common::facts(&sandbox, &["--no-compress"]))["slopes"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(slopes, 3, "raw, gzip and brotli");
+}

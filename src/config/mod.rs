@@ -80,6 +80,11 @@ pub struct FinopsConfig {
     pub co2e_kg_per_gb: f64,
     /// Monthly loads by artifact glob.
     pub loads: Vec<Loads>,
+    /// Tiered egress prices over the total monthly GB, cheapest last; replaces
+    /// `price_per_gb` when set (each artifact pays its share of the total).
+    pub tiers: Vec<PriceTier>,
+    /// Cost budgets by artifact glob (in addition to the global ones).
+    pub budgets: Vec<CostBudget>,
     /// Largest monthly cost per artifact (cost-budget-exceeded; the cost term of the risk).
     pub max_monthly_cost: Option<f64>,
     /// Largest monthly cost increase a change may add, per artifact.
@@ -100,6 +105,31 @@ pub struct FinopsConfig {
     pub risk_min_monthly_cost: f64,
 }
 
+/// One `[[finops.tiers]]` entry.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriceTier {
+    /// This price applies to the GB up to this monthly total; the last tier has none.
+    pub up_to_gb: Option<f64>,
+    /// Price per GB within the tier.
+    pub price_per_gb: f64,
+}
+
+/// One `[[finops.budgets]]` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CostBudget {
+    /// Glob over artifact paths.
+    #[serde(default = "match_all")]
+    pub artifacts: String,
+    /// Largest monthly cost.
+    pub max_monthly_cost: Option<f64>,
+    /// Largest monthly increase per change.
+    pub max_increase: Option<f64>,
+    /// Largest monthly increase per change, in percent.
+    pub max_increase_percent: Option<f64>,
+}
+
 /// One `[[finops.loads]]` entry.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -112,6 +142,24 @@ pub struct Loads {
 }
 
 impl FinopsConfig {
+    /// Cost of `gb` per month under the tiers (or the flat price without tiers).
+    pub fn price(&self, gb: f64) -> f64 {
+        if self.tiers.is_empty() {
+            return gb * self.price_per_gb;
+        }
+        let (mut cost, mut floor) = (0.0, 0.0);
+        for tier in &self.tiers {
+            let ceiling = tier.up_to_gb.unwrap_or(f64::INFINITY);
+            let within = (gb.min(ceiling) - floor).max(0.0);
+            cost += within * tier.price_per_gb;
+            floor = ceiling;
+            if gb <= ceiling {
+                break;
+            }
+        }
+        cost
+    }
+
     /// Monthly loads of an artifact: the first matching `[[finops.loads]]` entry.
     pub fn loads_for(&self, path: &str) -> Option<f64> {
         self.loads.iter().find_map(|loads| {
@@ -137,6 +185,8 @@ impl Default for FinopsConfig {
             // Sustainable Web Design model v3: 0.81 kWh/GB × 442 g CO₂e/kWh (docs/finops.md).
             co2e_kg_per_gb: 0.358,
             loads: Vec::new(),
+            tiers: Vec::new(),
+            budgets: Vec::new(),
             max_monthly_cost: None,
             max_increase: None,
             max_increase_percent: None,

@@ -111,6 +111,13 @@ pub fn config_data(config: &Config) -> Value {
         },
         "growth": growth,
         "finops": {
+            "budgets": config.finops.budgets.iter().enumerate().map(|(index, b)| json!({
+                "index": index,
+                "artifacts": b.artifacts,
+                "max_monthly_cost": b.max_monthly_cost,
+                "max_increase": b.max_increase,
+                "max_increase_percent": b.max_increase_percent,
+            })).collect::<Vec<_>>(),
             "max_monthly_cost": config.finops.max_monthly_cost,
             "max_total_monthly_cost": config.finops.max_total_monthly_cost,
             "max_increase": config.finops.max_increase,
