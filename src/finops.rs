@@ -70,6 +70,9 @@ pub struct ArtifactCost {
 /// Theil–Sen slopes of the served size over the baseline history.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Trend {
+    /// The size metric of the trend and forecast: the served encoding, or the first metric
+    /// with a `[[budgets]]` limit when the served one has none.
+    pub metric: String,
     /// History points used (oldest to newest).
     pub points: usize,
     /// Bytes per merge (median of pairwise slopes); null with fewer than 2 points.
@@ -211,8 +214,34 @@ pub fn compute(
                 )
             })
             .collect();
-        let budget = size_budget(&artifact.path, &config.encoding);
-        let trend = trend(&series, bytes, budget);
+        // The forecast follows the served encoding's budget, else the first metric that has one.
+        let forecast_metric = [config.encoding.as_str(), "raw", "gzip", "brotli"]
+            .into_iter()
+            .find(|metric| size_budget(&artifact.path, metric).is_some())
+            .unwrap_or(config.encoding.as_str());
+        let forecast_series: Vec<(u64, Option<i64>)> = artifact
+            .history
+            .iter()
+            .rev()
+            .map(|p| {
+                (
+                    served(&p.raw, p.gzip, p.brotli, forecast_metric),
+                    day_of(&p.date),
+                )
+            })
+            .collect();
+        let forecast_current = served(
+            &artifact.size.raw,
+            artifact.size.gzip,
+            artifact.size.brotli,
+            forecast_metric,
+        );
+        let mut trend = trend(
+            &forecast_series,
+            forecast_current,
+            size_budget(&artifact.path, forecast_metric),
+        );
+        trend.metric = forecast_metric.to_string();
         let anomaly = anomaly(&series, bytes, config);
         let risk = risk(monthly, config.max_monthly_cost, &anomaly, &trend, config);
         let hints = hints(artifact, bytes, &cost_of, config);

@@ -98,6 +98,7 @@ fn steady_growth_gets_a_forecast_and_a_jump_is_an_anomaly() {
     let row = finops(&document);
     let trend = &row["trend"];
     assert_eq!(trend["points"], 30);
+    assert_eq!(trend["metric"], "raw");
     // Each commit adds 100 data bytes; the module grows by exactly that (plus LEB128 steps).
     let slope = trend["bytes_per_merge"].as_f64().unwrap();
     let mut pairwise = Vec::new();
