@@ -42,9 +42,6 @@ pub const ALWAYS_ON: &[&str] = &["lib.rego", "wasm.rego"];
 /// Codes that no `[rules]` override may change, for the same reason.
 pub const NOT_OVERRIDABLE: &[&str] = &["wasm-malformed", "wasm-invalid"];
 
-/// Package prefix of the built-in policies.
-pub const PACKAGE_PREFIX: &str = "data.wasmgate.builtin";
-
 /// Name under which built-in policy files appear in diagnostics.
 pub fn display_name(file: &str) -> String {
     format!("<builtin>/policies/{file}")
