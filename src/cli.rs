@@ -318,22 +318,8 @@ pub struct ExplainArgs {
     pub list: bool,
 }
 
-/// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Diagnostics and a summary table for people.
-    Human,
-    /// The wasmgate.report/v1 document (for `facts`: the input document).
-    Json,
-    /// SARIF 2.1.0, for code scanning (github/codeql-action/upload-sarif).
-    Sarif,
-    /// JUnit XML: a testsuite per artifact, a testcase per rule.
-    Junit,
-    /// GitHub Actions workflow commands (annotations).
-    Github,
-    /// Markdown, as written to the GitHub job summary.
-    Markdown,
-}
+/// Output formats: the report's own, so that the command line and the renderers agree.
+pub use crate::report::OutputFormat as Format;
 
 /// `FORMAT=PATH` for `--output`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -148,11 +148,7 @@ fn check(args: &Args, gate: &GateArgs, style: HumanStyle, error_style: HumanStyl
     let mut code = exit::code(report.verdict);
     // Machine formats always carry a document, even when wasmgate could not decide.
     if error.is_none() || stdout_format != Format::Human {
-        code = code.max(write_stdout(&report::render(
-            output_format(stdout_format),
-            &report,
-            style,
-        )));
+        code = code.max(write_stdout(&report::render(stdout_format, &report, style)));
     }
     let github = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
     if github && output_settings.github_annotations && stdout_format == Format::Human {
@@ -176,7 +172,7 @@ fn check(args: &Args, gate: &GateArgs, style: HumanStyle, error_style: HumanStyl
     }
     for output in &gate.outputs {
         let text = report::render(
-            output_format(output.format),
+            output.format,
             &report,
             HumanStyle {
                 color: false,
@@ -200,17 +196,6 @@ fn check(args: &Args, gate: &GateArgs, style: HumanStyle, error_style: HumanStyl
     match error {
         Some(error) => report_error(&error, error_style),
         None => code,
-    }
-}
-
-fn output_format(format: Format) -> report::OutputFormat {
-    match format {
-        Format::Human => report::OutputFormat::Human,
-        Format::Json => report::OutputFormat::Json,
-        Format::Sarif => report::OutputFormat::Sarif,
-        Format::Junit => report::OutputFormat::Junit,
-        Format::Github => report::OutputFormat::Github,
-        Format::Markdown => report::OutputFormat::Markdown,
     }
 }
 

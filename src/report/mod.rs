@@ -264,20 +264,20 @@ pub fn schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(Report)).unwrap_or_default()
 }
 
-/// The output formats of a report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The output formats of a report (also the values of `--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
-    /// Diagnostics and a table.
+    /// Diagnostics and a summary table for people.
     Human,
-    /// wasmgate.report/v1.
+    /// The wasmgate.report/v1 document (for `facts`: the input document).
     Json,
-    /// SARIF 2.1.0.
+    /// SARIF 2.1.0, for code scanning (github/codeql-action/upload-sarif).
     Sarif,
-    /// JUnit XML.
+    /// JUnit XML: a testsuite per artifact, a testcase per rule.
     Junit,
-    /// GitHub workflow commands.
+    /// GitHub Actions workflow commands (annotations).
     Github,
-    /// Markdown summary.
+    /// Markdown, as written to the GitHub job summary.
     Markdown,
 }
 
