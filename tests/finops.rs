@@ -132,11 +132,7 @@ fn steady_growth_gets_a_forecast_and_a_jump_is_an_anomaly() {
     assert!(anomaly["score"].as_f64().unwrap() > 7.0);
     let (code, report, _) = check_json(&git.sandbox, &["--no-base", "--no-compress"]);
     assert_eq!(code, 1);
-    let finding = report
-        .findings
-        .iter()
-        .find(|f| f.code == "growth-anomaly")
-        .unwrap();
+    let finding = common::finding(&report, "growth-anomaly");
     assert!(
         finding.message.contains("robust z-score"),
         "{}",
@@ -208,11 +204,7 @@ fn cost_increase_and_budgets_per_glob() {
     assert!((change - 10.0).abs() < 0.5, "{change}");
     let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
     assert_eq!(code, 1);
-    let finding = report
-        .findings
-        .iter()
-        .find(|f| f.code == "cost-increase")
-        .unwrap();
+    let finding = common::finding(&report, "cost-increase");
     assert_eq!(finding.location.as_ref().unwrap().file, "wasmgate.toml");
     assert!(!has(&report, "cost-budget-exceeded", None));
     sandbox.write(

@@ -34,11 +34,7 @@ fn growth_over_the_hybrid_budget_fails_and_under_it_passes() {
     grow(&git, 112_000, "Grow by 12 % and 12 KB");
     let (code, report, stderr) = check_json(&git.sandbox, &["--base", "main", "--no-compress"]);
     assert_eq!(code, 1, "{stderr}");
-    let growth = report
-        .findings
-        .iter()
-        .find(|f| f.code == "size-growth")
-        .unwrap();
+    let growth = common::finding(&report, "size-growth");
     assert_eq!(growth.artifact.as_deref(), Some("dist/app.wasm"));
     assert_eq!(growth.details.as_ref().unwrap()["metric"], "raw");
     assert_eq!(
@@ -158,11 +154,7 @@ fn new_imports_are_capabilities_and_removed_exports_warn() {
         ]
     );
     assert!(has(&report, "export-removed", Some("dist/app.wasm")));
-    let removed = report
-        .findings
-        .iter()
-        .find(|f| f.code == "export-removed")
-        .unwrap();
+    let removed = common::finding(&report, "export-removed");
     assert_eq!(removed.severity, Severity::Warn);
 }
 
@@ -348,11 +340,7 @@ fn a_pr_that_loosens_its_own_gate_still_fails() {
     let (code, report, _) = check_json(&git.sandbox, &["--base", "main", "--no-compress"]);
     assert_eq!(code, 1, "the merge-base config still applies");
     assert!(has(&report, "size-growth", Some("dist/app.wasm")));
-    let changed = report
-        .findings
-        .iter()
-        .find(|f| f.code == "policy-changed")
-        .unwrap();
+    let changed = common::finding(&report, "policy-changed");
     assert_eq!(changed.severity, Severity::Warn);
     assert!(
         changed.message.contains("wasmgate.toml"),

@@ -59,11 +59,7 @@ helper := 42
             ("team-warning", Severity::Warn, "an object warn"),
         ]
     );
-    let warning = report
-        .findings
-        .iter()
-        .find(|f| f.code == "team-warning")
-        .unwrap();
+    let warning = common::finding(&report, "team-warning");
     assert_eq!(warning.artifact.as_deref(), Some("dist/app.wasm"));
     assert_eq!(warning.details.as_ref().unwrap()["n"], 1);
 }
@@ -86,11 +82,7 @@ fn namespaces_select_packages() {
         sandbox("package main\n\nimport rego.v1\n\ndeny contains \"from main\" if true\n");
     let (code, report, _) = check_json(&sandbox, &[]);
     assert_eq!(code, 0, "package main is not in the default namespace");
-    let skipped = report
-        .findings
-        .iter()
-        .find(|f| f.code == "policy-not-evaluated")
-        .unwrap();
+    let skipped = common::finding(&report, "policy-not-evaluated");
     assert!(skipped.message.contains("`main`"));
     assert_eq!(
         skipped.location.as_ref().unwrap().file,

@@ -34,11 +34,7 @@ fn wasm_invalid_fires_with_offset_and_not_on_valid_modules() {
     );
     let (code, report, _) = check_json(&sandbox, &[]);
     assert_eq!(code, 1);
-    let finding = report
-        .findings
-        .iter()
-        .find(|f| f.code == "wasm-invalid")
-        .unwrap();
+    let finding = common::finding(&report, "wasm-invalid");
     assert_eq!(finding.artifact.as_deref(), Some("dist/bad.wasm"));
     assert_eq!(finding.severity, Severity::Deny);
     assert!(
@@ -242,11 +238,7 @@ fn memory_rules() {
     assert!(has(&report, "memory-too-large", Some("dist/wasi.wasm")));
     assert!(!has(&report, "memory-too-large", Some("dist/shared.wasm")));
     assert!(has(&report, "memory-shared", Some("dist/shared.wasm")));
-    let unbounded = report
-        .findings
-        .iter()
-        .find(|f| f.code == "memory-unbounded")
-        .unwrap();
+    let unbounded = common::finding(&report, "memory-unbounded");
     assert_eq!(
         unbounded.severity,
         Severity::Deny,
@@ -260,11 +252,7 @@ fn proposals_allow_list() {
     let sandbox = sandbox_with(&fixtures, "[proposals]\nallow = [\"bulk_memory\"]\n");
     let (code, report, _) = check_json(&sandbox, &[]);
     assert_eq!(code, 1);
-    let finding = report
-        .findings
-        .iter()
-        .find(|f| f.code == "proposal-not-allowed")
-        .unwrap();
+    let finding = common::finding(&report, "proposal-not-allowed");
     assert_eq!(finding.artifact.as_deref(), Some("dist/simd.wasm"));
     assert_eq!(finding.details.as_ref().unwrap()["proposal"], "simd");
     sandbox.write("wasmgate.toml", "[proposals]\nallow = [\"simd\"]\n");

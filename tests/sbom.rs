@@ -85,11 +85,7 @@ fn a_real_producers_sbom_is_read_and_validated() {
     assert_eq!(facts["subject"]["name"], "hello-crate");
     let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
     assert_eq!(code, 1);
-    let mismatch = report
-        .findings
-        .iter()
-        .find(|f| f.code == "sbom-digest-mismatch")
-        .unwrap();
+    let mismatch = common::finding(&report, "sbom-digest-mismatch");
     assert!(
         mismatch.message.contains("declares no SHA-256"),
         "{}",
@@ -123,11 +119,7 @@ fn the_subject_digest_binds_the_sbom_to_the_bytes() {
     );
     let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
     assert_eq!(code, 1);
-    let mismatch = report
-        .findings
-        .iter()
-        .find(|f| f.code == "sbom-digest-mismatch")
-        .unwrap();
+    let mismatch = common::finding(&report, "sbom-digest-mismatch");
     assert!(mismatch.message.contains(&changed));
 
     // Signing changes the bytes: the digest of the module without its signature still binds.
@@ -156,11 +148,7 @@ fn schema_problems_name_the_json_pointer() {
     write_json(&sandbox, "dist/app.wasm.cdx.json", &bad);
     let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
     assert_eq!(code, 1);
-    let invalid = report
-        .findings
-        .iter()
-        .find(|f| f.code == "sbom-invalid")
-        .unwrap();
+    let invalid = common::finding(&report, "sbom-invalid");
     assert!(
         invalid.message.contains("/components/0/type"),
         "{}",
@@ -278,11 +266,7 @@ fn embedded_dependency_lists_are_triangulated_with_the_sbom() {
     sandbox.write("dist/app.wasm", &bomb);
     let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
     assert_eq!(code, 1);
-    let invalid = report
-        .findings
-        .iter()
-        .find(|f| f.code == "sbom-invalid")
-        .unwrap();
+    let invalid = common::finding(&report, "sbom-invalid");
     assert!(invalid.message.contains(".dep-v0"), "{}", invalid.message);
 }
 
@@ -375,11 +359,7 @@ fn ml_model_cards_must_be_complete() {
     );
     let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
     assert_eq!(code, 1);
-    let incomplete = report
-        .findings
-        .iter()
-        .find(|f| f.code == "model-card-incomplete")
-        .unwrap();
+    let incomplete = common::finding(&report, "model-card-incomplete");
     assert_eq!(
         incomplete.details.as_ref().unwrap()["missing"],
         json!(["fairness"])
@@ -434,11 +414,7 @@ fn embedded_models_must_be_declared() {
     sandbox.write("dist/app.wasm", &module);
     let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
     assert_eq!(code, 1);
-    let undeclared = report
-        .findings
-        .iter()
-        .find(|f| f.code == "undeclared-model")
-        .unwrap();
+    let undeclared = common::finding(&report, "undeclared-model");
     assert!(
         undeclared.message.contains("gguf"),
         "{}",
@@ -515,11 +491,7 @@ fn the_cargo_graph_is_compared_with_the_sbom() {
     let absent = common::detail_values(&report, "sbom-dependency-absent", "name");
     assert_eq!(absent, ["serde"]);
     // itoa has no license in the SBOM; Cargo.toml says MIT OR Apache-2.0, which Zlib-only refuses.
-    let denied = report
-        .findings
-        .iter()
-        .find(|f| f.code == "license-denied")
-        .unwrap();
+    let denied = common::finding(&report, "license-denied");
     assert!(
         denied.message.contains("per Cargo.toml"),
         "{}",

@@ -462,11 +462,7 @@ fn gate_trusted_untrusted_invalid_and_required() {
     sandbox.wasm("dist/app.wasm", "app");
     let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
     assert_eq!(code, 1);
-    let missing = report
-        .findings
-        .iter()
-        .find(|f| f.code == "signature-missing")
-        .unwrap();
+    let missing = common::finding(&report, "signature-missing");
     assert_eq!(missing.severity, wasmgate::report::Severity::Deny);
 
     sign_with(&sandbox, 9, "dist/app.wasm");
@@ -592,11 +588,7 @@ fn gate_reads_trusted_keys_from_the_merge_base() {
     let (code, report, _) = check_json(&git.sandbox, &["--base", "main", "--no-compress"]);
     assert_eq!(code, 1);
     assert!(has(&report, "signature-untrusted", Some("dist/app.wasm")));
-    let change = report
-        .findings
-        .iter()
-        .find(|f| f.code == "policy-changed")
-        .unwrap();
+    let change = common::finding(&report, "policy-changed");
     assert!(
         change.message.contains("keys/release.pub"),
         "{}",

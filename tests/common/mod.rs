@@ -224,3 +224,15 @@ pub fn detail_values(report: &wasmgate::report::Report, code: &str, key: &str) -
     values.sort();
     values
 }
+
+/// The first finding with `code`; fails the test when there is none.
+pub fn finding<'a>(
+    report: &'a wasmgate::report::Report,
+    code: &str,
+) -> &'a wasmgate::report::Finding {
+    report
+        .findings
+        .iter()
+        .find(|f| f.code == code)
+        .unwrap_or_else(|| panic!("no `{code}` finding in {report:#?}"))
+}
