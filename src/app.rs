@@ -69,7 +69,7 @@ fn gather(
                     sizes: &request.sizes,
                     keys: &request.trusted_keys,
                     sbom: &request.sbom,
-                    debug_sections: &request.config.config.custom_sections.debug,
+                    debug_sections: &request.debug_sections,
                 },
             );
             progress.advance(&artifact.display);
@@ -94,10 +94,7 @@ fn gather(
             .budgets
             .iter()
             .filter(|b| {
-                globset::GlobBuilder::new(&b.artifacts)
-                    .literal_separator(true)
-                    .build()
-                    .is_ok_and(|g| g.compile_matcher().is_match(path))
+                crate::config::artifact_glob(&b.artifacts).is_some_and(|g| g.is_match(path))
             })
             .filter_map(|b| match encoding {
                 "brotli" => b.brotli,

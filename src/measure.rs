@@ -25,7 +25,7 @@ pub struct Collectors<'a> {
     /// Where SBOMs are.
     pub sbom: &'a SbomOptions,
     /// Custom section patterns that count as debug data (`[custom_sections] debug`).
-    pub debug_sections: &'a [String],
+    pub debug_sections: &'a globset::GlobSet,
 }
 
 /// Reads `path` and measures it as `display`, with its signatures, SBOM, embedded
@@ -60,11 +60,7 @@ fn stripped(
     collectors: Collectors<'_>,
 ) -> Option<crate::facts::size::SizeFacts> {
     let sections = crate::wasmsig::format::sections(bytes).ok()?;
-    let debug = |name: &str| {
-        collectors.debug_sections.iter().any(|pattern| {
-            globset::Glob::new(pattern).is_ok_and(|g| g.compile_matcher().is_match(name))
-        })
-    };
+    let debug = |name: &str| collectors.debug_sections.is_match(name);
     if !sections
         .iter()
         .any(|s| s.id == 0 && s.name.is_some_and(debug))

@@ -50,6 +50,8 @@ pub struct CheckRequest {
     pub trusted_keys: Vec<KnownKey>,
     /// Where SBOMs are.
     pub sbom: SbomOptions,
+    /// `[custom_sections] debug`, compiled once for every artifact.
+    pub debug_sections: globset::GlobSet,
 }
 
 /// A baseline and where it was read.
@@ -217,18 +219,22 @@ pub fn build(args: &GateArgs, config_path: Option<&Path>) -> Result<CheckRequest
         baseline,
         governing_changes,
         trusted_keys,
+        debug_sections: {
+            let mut set = globset::GlobSetBuilder::new();
+            for pattern in &settings.custom_sections.debug {
+                if let Ok(glob) = globset::Glob::new(pattern) {
+                    set.add(glob);
+                }
+            }
+            set.build().unwrap_or_else(|_| globset::GlobSet::empty())
+        },
         sbom: SbomOptions {
             mapping: settings
                 .sbom
                 .files
                 .iter()
                 .filter_map(|(glob, file)| {
-                    let matcher = globset::GlobBuilder::new(glob)
-                        .literal_separator(true)
-                        .build()
-                        .ok()?
-                        .compile_matcher();
-                    Some((matcher, PathBuf::from(file)))
+                    Some((config::artifact_glob(glob)?, PathBuf::from(file)))
                 })
                 .collect(),
             root: root.clone(),

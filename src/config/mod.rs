@@ -163,12 +163,9 @@ impl FinopsConfig {
     /// Monthly loads of an artifact: the first matching `[[finops.loads]]` entry.
     pub fn loads_for(&self, path: &str) -> Option<f64> {
         self.loads.iter().find_map(|loads| {
-            let glob = globset::GlobBuilder::new(&loads.artifacts)
-                .literal_separator(true)
-                .build()
-                .ok()?
-                .compile_matcher();
-            glob.is_match(path).then_some(loads.per_month)
+            artifact_glob(&loads.artifacts)?
+                .is_match(path)
+                .then_some(loads.per_month)
         })
     }
 }
@@ -658,6 +655,16 @@ impl Default for AiConfig {
     }
 }
 
+/// A glob over artifact paths as config means it: relative to the root, `*` within one path
+/// segment, `**` across them. None for a pattern `load` already rejected.
+pub fn artifact_glob(pattern: &str) -> Option<globset::GlobMatcher> {
+    globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .ok()
+        .map(|glob| glob.compile_matcher())
+}
+
 /// A config and where it came from.
 #[derive(Debug, Clone, Default)]
 pub struct LoadedConfig {
@@ -852,6 +859,8 @@ fn check(config: &Config) -> Result<(), (String, String)> {
     globs("artifacts.include", &config.artifacts.include)?;
     globs("artifacts.exclude", &config.artifacts.exclude)?;
     globs("ai.protected", &config.ai.protected)?;
+    globs("custom_sections.debug", &config.custom_sections.debug)?;
+    globs("custom_sections.deny", &config.custom_sections.deny)?;
     globs("signatures.required", &config.signatures.required)?;
     globs("sbom.required", &config.sbom.required)?;
     if !["brotli", "gzip", "raw"].contains(&config.finops.encoding.as_str()) {
