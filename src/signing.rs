@@ -193,8 +193,20 @@ pub fn detached_signature(
     if embedded || !sibling.is_file() {
         return Ok(None);
     }
+    // Signature data is a few hundred bytes; a huge `.sig` is not one and is not read.
+    let size = std::fs::metadata(&sibling).map_or(0, |m| m.len());
+    if size > MAX_SIGNATURE_FILE {
+        return Err(Error::TooLarge {
+            path: sibling.display().to_string(),
+            size,
+            limit: MAX_SIGNATURE_FILE,
+        });
+    }
     Ok(Some((sibling.clone(), read(&sibling)?)))
 }
+
+/// Largest detached signature file read.
+pub const MAX_SIGNATURE_FILE: u64 = 1 << 20;
 
 /// `MODULE.sig`.
 pub fn sibling(input: &Path) -> PathBuf {

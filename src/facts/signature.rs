@@ -9,9 +9,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::wasmsig::{self, Coverage, KnownKey, Source, keys};
 
-/// A detached signature file larger than this is not signature data.
-const MAX_SIGNATURE_FILE: u64 = 1 << 20;
-
 /// Signature facts of one artifact.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct SignatureFacts {
@@ -73,18 +70,14 @@ pub struct KeyFacts {
 
 /// Collects the signature facts of `bytes`, the contents of `path`.
 pub fn collect(path: &Path, bytes: &[u8], keys: &[KnownKey]) -> SignatureFacts {
-    let sibling = crate::signing::sibling(path);
-    let detached = std::fs::metadata(&sibling)
+    // An embedded signature wins; the sibling is for unsigned modules. A sibling that cannot
+    // be read (or is too large to be signature data) counts as absent: the module is then
+    // reported unsigned, which fails wherever signatures are required.
+    let detached = crate::signing::detached_signature(path, bytes, None)
         .ok()
-        .filter(|m| m.is_file() && m.len() <= MAX_SIGNATURE_FILE)
-        .and_then(|_| std::fs::read(&sibling).ok());
-    let embedded = wasmsig::format::sections(bytes).ok().is_some_and(|s| {
-        s.first()
-            .is_some_and(|first| first.is_custom(wasmsig::format::SIGNATURE_SECTION))
-    });
-    // An embedded signature wins; the sibling is for unsigned modules.
-    let detached = if embedded { None } else { detached };
-    let inspection = wasmsig::inspect(bytes, detached.as_deref(), keys);
+        .flatten();
+    let sibling = crate::signing::sibling(path);
+    let inspection = wasmsig::inspect(bytes, detached.as_ref().map(|(_, b)| b.as_slice()), keys);
     let trusted_ids: Vec<Vec<u8>> = keys
         .iter()
         .filter(|k| k.trusted)
