@@ -56,8 +56,12 @@ fn gather(
         root: &request.root,
         include: &request.config.config.artifacts.include,
         exclude: &request.config.config.artifacts.exclude,
+        repo_root: request.repo_dir.as_deref(),
+        allow_outside_root: request.allow_outside_root,
     })?;
+    let (artifacts, refused) = (artifacts.artifacts, artifacts.refused);
     progress.start(artifacts.len());
+    let wasm_limits = request.config.config.limits.wasm();
     let collected: Vec<Result<(Artifact, Option<ByteSnippet>), Error>> = artifacts
         .par_iter()
         .map(|artifact| {
@@ -70,6 +74,7 @@ fn gather(
                     keys: &request.trusted_keys,
                     sbom: &request.sbom,
                     debug_sections: &request.debug_sections,
+                    wasm_limits: &wasm_limits,
                 },
             );
             progress.advance(&artifact.display);
@@ -79,8 +84,22 @@ fn gather(
     progress.finish();
     let mut snippets = Snippets::new();
     let mut found = Vec::with_capacity(collected.len());
-    for result in collected {
-        let (artifact, snippet) = result?;
+    let mut refused = refused;
+    for (result, path) in collected.into_iter().zip(&artifacts) {
+        let (artifact, snippet) = match result {
+            Ok(measured) => measured,
+            // A file that discovery saw but cannot be read is a finding, like a FIFO: the
+            // other artifacts are still judged and the run still fails.
+            Err(error @ (Error::Read { .. } | Error::Refused { .. })) => {
+                refused.push(crate::discover::RefusedArtifact {
+                    path: path.display.clone(),
+                    code: "artifact-unreadable".to_string(),
+                    reason: crate::untrusted::strip_path(&error.to_string(), &path.display),
+                });
+                continue;
+            }
+            Err(error) => return Err(error),
+        };
         if let Some(snippet) = snippet {
             snippets.insert(artifact.path.clone(), snippet);
         }
@@ -88,6 +107,9 @@ fn gather(
     }
     let context = context::build(request, &found)?;
     let mut document = input::build(found, context);
+    document.gate_files_not_regular.clone_from(&request.gate_problems);
+    refused.sort_by(|a, b| a.path.cmp(&b.path));
+    document.refused_artifacts = refused;
     let config = &request.config.config;
     let size_budget = |path: &str, encoding: &str| {
         config
@@ -117,10 +139,7 @@ pub fn check(request: &CheckRequest, progress: &dyn Progress) -> Result<Report, 
     // Policies compile before the slow fact collection, so a broken policy fails fast.
     let policies = policy::load(&request.policy)?;
     let (document, snippets) = gather(request, progress)?;
-    let input = serde_json::to_value(&document).map_err(|e| Error::PolicyResult {
-        rule: "input".to_string(),
-        message: e.to_string(),
-    })?;
+    let input = input::bounded_value(&document, request.config.config.limits.input_bytes.0)?;
     let raw = policy::evaluate(&policies, &input)?;
     Ok(findings::report(
         &document,

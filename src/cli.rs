@@ -190,6 +190,11 @@ pub struct GateArgs {
     /// known: a PR cannot loosen its own gate) or from the work tree (`head`).
     #[arg(long, value_enum, value_name = "FROM")]
     pub trust: Option<Trust>,
+
+    /// Read artifacts reached through a symlink that leaves the repository root (refused by
+    /// default as `artifact-outside-root`: a PR could point one at any file on the runner).
+    #[arg(long)]
+    pub allow_outside_root: bool,
 }
 
 /// `baseline` options.
@@ -224,6 +229,7 @@ impl BaselineArgs {
             base: None,
             no_base: true,
             trust: Some(Trust::Head),
+            allow_outside_root: false,
         }
     }
 }

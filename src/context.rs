@@ -124,7 +124,13 @@ fn derived(
     Ok(committed
         .par_iter()
         .map(|(display, path, bytes)| {
-            let (then, _) = measure::bytes_of(display, path, bytes, &request.sizes);
+            let (then, _) = measure::bytes_of(
+                display,
+                path,
+                bytes,
+                &request.sizes,
+                &request.config.config.limits.wasm(),
+            );
             (display.clone(), baseline::entry(&then))
         })
         .collect())

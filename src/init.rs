@@ -39,7 +39,10 @@ pub fn init(dir: &Path, force: bool) -> Result<Written, Error> {
         root: dir,
         include: &[],
         exclude: &[],
+        repo_root: None,
+        allow_outside_root: false,
     })
+    .map(|found| found.artifacts)
     .unwrap_or_default();
     let mut config =
         String::from("# wasmgate.toml, written by `wasmgate init`. Every key: docs/config.md.\n\n");
@@ -48,9 +51,14 @@ pub fn init(dir: &Path, force: bool) -> Result<Written, Error> {
     }
     let mut artifacts = Vec::new();
     for artifact in &found {
-        let bytes = std::fs::read(&artifact.path).map_err(|source| Error::Read {
+        let bytes = crate::untrusted::read(
+            &artifact.path,
+            crate::untrusted::Kind::Artifact(crate::config::ArtifactsConfig::default().max_size.0),
+        )
+        .map_err(|refusal| Error::Refused {
             path: artifact.display.clone(),
-            source,
+            noun: "artifact".to_string(),
+            problem: refusal.to_string(),
         })?;
         let sizes = facts::size::collect(
             &artifact.path,

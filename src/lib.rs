@@ -17,6 +17,7 @@ pub mod exit;
 pub mod explain;
 pub mod facts;
 pub mod findings;
+pub mod gate_files;
 pub mod finops;
 pub mod git;
 pub mod hexdump;
@@ -28,7 +29,7 @@ pub mod policy;
 pub mod report;
 pub mod request;
 pub mod signing;
-pub mod sources;
+pub mod untrusted;
 pub mod wasmsig;
 
 pub use app::{NoProgress, Progress, check, facts as collect_facts};

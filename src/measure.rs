@@ -26,6 +26,8 @@ pub struct Collectors<'a> {
     pub sbom: &'a SbomOptions,
     /// Custom section patterns that count as debug data (`[custom_sections] debug`).
     pub debug_sections: &'a globset::GlobSet,
+    /// How much of one binary's structure is stored (`[limits]`).
+    pub wasm_limits: &'a crate::facts::wasm::Limits,
 }
 
 /// Reads `path` and measures it as `display`, with its signatures, SBOM, embedded
@@ -36,7 +38,13 @@ pub fn file(
     collectors: Collectors<'_>,
 ) -> Result<(Artifact, Option<ByteSnippet>), Error> {
     let bytes = read(path, display, collectors.limit)?;
-    let (mut artifact, snippet) = bytes_of(display, path, &bytes, collectors.sizes);
+    let (mut artifact, snippet) = bytes_of(
+        display,
+        path,
+        &bytes,
+        collectors.sizes,
+        collectors.wasm_limits,
+    );
     artifact.signature = Some(facts::signature::collect(path, &bytes, collectors.keys));
     artifact.sbom = facts::sbom::collect(path, display, &bytes, &artifact.sha256, collectors.sbom);
     artifact.embedded_dependencies =
@@ -88,10 +96,11 @@ pub fn bytes_of(
     path: &Path,
     bytes: &[u8],
     sizes: &SizeOptions,
+    limits: &facts::wasm::Limits,
 ) -> (Artifact, Option<ByteSnippet>) {
     let sha256 = hex(&Sha256::digest(bytes));
     let (wasm, size) = rayon::join(
-        || facts::wasm::collect(bytes),
+        || facts::wasm::collect_with(bytes, limits),
         || facts::size::collect(path, bytes, &sha256, sizes),
     );
     let snippet = wasm
@@ -117,19 +126,23 @@ pub fn bytes_of(
 }
 
 fn read(path: &Path, display: &str, limit: u64) -> Result<Vec<u8>, Error> {
-    let read_error = |source| Error::Read {
-        path: display.to_string(),
-        source,
-    };
-    let size = std::fs::metadata(path).map_err(read_error)?.len();
-    if size > limit {
-        return Err(Error::TooLarge {
+    use crate::untrusted::{self, Kind, Refusal};
+    untrusted::read(path, Kind::Artifact(limit)).map_err(|refusal| match refusal {
+        Refusal::TooLarge { size, cap } => Error::TooLarge {
             path: display.to_string(),
             size,
-            limit,
-        });
-    }
-    std::fs::read(path).map_err(read_error)
+            limit: cap,
+        },
+        Refusal::Io(source) => Error::Read {
+            path: display.to_string(),
+            source,
+        },
+        other => Error::Refused {
+            path: display.to_string(),
+            noun: "artifact".to_string(),
+            problem: other.to_string(),
+        },
+    })
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -15,7 +15,7 @@ use crate::facts::size::SizeOptions;
 use crate::git::Repo;
 use crate::git::base::{self, Base, BaseEnv, BaseRequest};
 use crate::policy::{PolicyOptions, builtin};
-use crate::sources::{self, Revision};
+use crate::gate_files::{self, GateFileProblem, GatePath, GateReader};
 use crate::wasmsig::{KnownKey, keys};
 
 /// Everything the pipeline needs, resolved.
@@ -50,6 +50,14 @@ pub struct CheckRequest {
     pub trusted_keys: Vec<KnownKey>,
     /// Where SBOMs are.
     pub sbom: SbomOptions,
+    /// Gate files that are not regular files where the gate reads (or in the work tree).
+    pub gate_problems: Vec<GateFileProblem>,
+    /// Policy files named with --policy: (as typed, the sources they loaded).
+    pub named_policies: Vec<(String, Vec<String>)>,
+    /// Read artifacts reached through links that leave the repository.
+    pub allow_outside_root: bool,
+    /// Things the user should know that change nothing in the verdict (stderr).
+    pub notes: Vec<String>,
     /// `[custom_sections] debug`, compiled once for every artifact.
     pub debug_sections: globset::GlobSet,
 }
@@ -68,48 +76,82 @@ pub struct LoadedBaseline {
 /// Builds the request for `check`/`facts`/`baseline`.
 pub fn build(args: &GateArgs, config_path: Option<&Path>) -> Result<CheckRequest, Error> {
     let cwd = std::env::current_dir().map_err(Error::Cwd)?;
-    let repo = Repo::discover(&cwd)?;
-    let config_file = match config_path {
-        Some(path) => Some(cwd.join(path)),
-        None => config::find(&cwd),
-    };
-    let root = match &config_file {
-        Some(path) => path.parent().map_or_else(|| cwd.clone(), Path::to_path_buf),
-        None => repo
-            .as_ref()
-            .map_or_else(|| cwd.clone(), |r| r.workdir().to_path_buf()),
-    };
-    let config_file = config_file.unwrap_or_else(|| root.join(config::FILE_NAME));
+    let env = BaseEnv::from_process();
     let request = match (&args.base, args.no_base) {
         (_, true) => BaseRequest::Off,
         (Some(reference), false) => BaseRequest::Explicit(reference),
         (None, false) => BaseRequest::Detect,
     };
+    let explicit_base = base::explicit(request, &env);
+    let repo = match Repo::discover(&cwd) {
+        Ok(repo) => repo,
+        Err(error) => match &explicit_base {
+            Some((reference, reason)) => {
+                return Err(Error::BaseUnusable {
+                    reference: reference.clone(),
+                    reason: reason.clone(),
+                    problem: format!("the repository cannot be opened: {error}"),
+                });
+            }
+            None => return Err(error),
+        },
+    };
+    if let Some((reference, reason)) = &explicit_base {
+        let problem = match &repo {
+            None => Some(format!("{} is not inside a git repository", cwd.display())),
+            Some(repo) if repo.head().is_none() => {
+                Some("the repository has no commit yet".to_string())
+            }
+            Some(_) => None,
+        };
+        if let Some(problem) = problem {
+            return Err(Error::BaseUnusable {
+                reference: reference.clone(),
+                reason: reason.clone(),
+                problem,
+            });
+        }
+    }
     let base = match &repo {
-        Some(repo) => base::resolve(repo, request, &BaseEnv::from_process())?,
+        Some(repo) => base::resolve(repo, request, &env)?,
         None => None,
     };
+    let merge_base = base.as_ref().map(|b| b.merge_base);
     // The trust mode itself must not come from the PR: it is the flag, or the merge-base's
     // config, never the work tree's.
-    let (trust, config) = match &base {
-        Some(base) => {
-            let at_base = sources::config_at(
-                repo.as_ref(),
-                Revision::Commit(base.merge_base),
-                &config_file,
-            )?;
-            match args.trust.unwrap_or(at_base.config.git.trust) {
-                Trust::Base => (Trust::Base, at_base),
-                Trust::Head => (
-                    Trust::Head,
-                    sources::config_at(None, Revision::WorkTree, &config_file)?,
-                ),
+    let (mut reader, config_location) = {
+        let mut at_base = GateReader::new(repo.as_ref(), merge_base);
+        let location = locate_config(&mut at_base, &cwd, config_path, repo.as_ref())?;
+        let trust = match (merge_base, args.trust) {
+            (None, _) => Trust::Head,
+            (Some(_), Some(trust)) => trust,
+            (Some(_), None) => {
+                let config = read_config(&mut at_base, &location, config_path)?;
+                config.config.git.trust
+            }
+        };
+        match trust {
+            Trust::Base => (at_base, location),
+            Trust::Head => {
+                let mut work_tree = GateReader::new(repo.as_ref(), None);
+                let location = locate_config(&mut work_tree, &cwd, config_path, repo.as_ref())?;
+                (work_tree, location)
             }
         }
-        None => (
-            Trust::Head,
-            sources::config_at(None, Revision::WorkTree, &config_file)?,
-        ),
+    };
+    let trust = if reader.tree_name() == "merge-base" {
+        Trust::Base
+    } else {
+        Trust::Head
+    };
+    let config = read_config(&mut reader, &config_location, config_path)?;
+    let root = match (&config_location, &repo) {
+        (GatePath::Repo(relative), Some(repo)) => match relative.rfind('/') {
+            Some(at) => repo.workdir().join(&relative[..at]),
+            None => repo.workdir().to_path_buf(),
+        },
+        (GatePath::Disk(path), _) => path.parent().map_or_else(|| cwd.clone(), Path::to_path_buf),
+        (GatePath::Repo(_), None) => cwd.clone(),
     };
     let settings = &config.config;
     if repo.is_none() && settings.git.required {
@@ -117,55 +159,110 @@ pub fn build(args: &GateArgs, config_path: Option<&Path>) -> Result<CheckRequest
             path: cwd.display().to_string(),
         });
     }
-    let revision = match (&base, trust) {
-        (Some(base), Trust::Base) => Revision::Commit(base.merge_base),
-        _ => Revision::WorkTree,
+    let root_prefix = repo
+        .as_ref()
+        .and_then(|r| r.relative(&root))
+        .unwrap_or_default();
+    let name_of = |relative: &str| -> String {
+        if root_prefix.is_empty() {
+            relative.to_string()
+        } else {
+            relative
+                .strip_prefix(&format!("{root_prefix}/"))
+                .map_or_else(|| relative.to_string(), str::to_string)
+        }
     };
-    let policy_paths: Vec<PathBuf> = settings.policy.paths.iter().map(|p| root.join(p)).collect();
-    let mut policy_sources = sources::policies_at(repo.as_ref(), revision, &policy_paths, &root)?;
-    for path in &args.policies {
-        policy_sources.extend(sources::policy_files(&cwd.join(path), &root, true)?);
+    let mut gate: Vec<(String, &str)> = Vec::new();
+    if let GatePath::Repo(relative) = &config_location {
+        gate.push((relative.clone(), "config"));
     }
-    let key_paths: Vec<PathBuf> = settings
-        .signatures
-        .trusted_keys
-        .iter()
-        .map(|p| root.join(p))
-        .collect();
-    let trusted_keys = key_paths
-        .iter()
-        .map(|path| {
-            let name = crate::discover::display_path(path, &root);
-            let bytes =
-                sources::file_at(repo.as_ref(), revision, path)?.ok_or_else(|| Error::Key {
-                    path: name.clone(),
-                    message: "listed in [signatures] trusted_keys but not found".to_string(),
-                })?;
-            let key = keys::public_key(&bytes).map_err(|e| Error::Key {
-                path: name.clone(),
-                message: e.0,
-            })?;
-            Ok(KnownKey {
-                key,
-                name,
-                trusted: true,
-            })
+    let mut policy_sources = Vec::new();
+    for path in &settings.policy.paths {
+        let location = reader.locate(&root.join(path));
+        if let GatePath::Repo(relative) = &location {
+            gate.push((relative.clone(), "policy"));
+        }
+        if let Some(found) = reader.policies(&location, &name_of, &root)? {
+            policy_sources.extend(found);
+        }
+    }
+    let mut named_policies = Vec::new();
+    for path in &args.policies {
+        let location = reader.locate(&cwd.join(path));
+        if let GatePath::Repo(relative) = &location {
+            gate.push((relative.clone(), "policy"));
+        }
+        match reader.policies(&location, &name_of, &root)? {
+            Some(found) => {
+                named_policies.push((path.display().to_string(), found.iter().map(|s| s.name.clone()).collect()));
+                policy_sources.extend(found);
+            }
+            None => {
+                return Err(missing_named(
+                    "policy (--policy)",
+                    &path.display().to_string(),
+                    &reader,
+                ));
+            }
+        }
+    }
+    policy_sources.sort_by(|a, b| a.name.cmp(&b.name));
+    policy_sources.dedup_by(|a, b| a.name == b.name);
+    let mut trusted_keys = Vec::new();
+    for path in &settings.signatures.trusted_keys {
+        let location = reader.locate(&root.join(path));
+        let name = match &location {
+            GatePath::Repo(relative) => {
+                gate.push((relative.clone(), "key"));
+                name_of(relative)
+            }
+            GatePath::Disk(path) => path.display().to_string(),
+        };
+        let bytes = reader.file(&location, "key")?.ok_or_else(|| Error::Key {
+            path: name.clone(),
+            message: format!(
+                "listed in [signatures] trusted_keys but not a regular file in the {}",
+                reader.tree_name()
+            ),
+        })?;
+        let key = keys::public_key(&bytes).map_err(|e| Error::Key {
+            path: name.clone(),
+            message: e.0,
+        })?;
+        trusted_keys.push(KnownKey {
+            key,
+            name,
+            trusted: true,
+        });
+    }
+    let baseline_location = reader.locate(&root.join(&settings.baseline.path));
+    if let GatePath::Repo(relative) = &baseline_location {
+        gate.push((relative.clone(), "baseline"));
+    }
+    let baseline = {
+        let bytes = reader.file(&baseline_location, "baseline")?;
+        let display = match &baseline_location {
+            GatePath::Repo(relative) => name_of(relative),
+            GatePath::Disk(path) => path.display().to_string(),
+        };
+        let revision = base
+            .as_ref()
+            .map_or_else(|| "work tree".to_string(), |b| b.merge_base.to_string());
+        let parsed = match bytes {
+            Some(bytes) => Some(baseline::parse(&bytes, &display, &revision)?),
+            None => None,
+        };
+        Some(LoadedBaseline {
+            path: display,
+            revision,
+            baseline: parsed,
         })
-        .collect::<Result<Vec<_>, Error>>()?;
-    let baseline_path = root.join(&settings.baseline.path);
-    let baseline = load_baseline(repo.as_ref(), base.as_ref(), &baseline_path, &root)?;
+    };
     let governing_changes = match (&repo, &base) {
-        (Some(repo), Some(base)) => sources::governing_changes(
-            repo,
-            base.merge_base,
-            &config_file,
-            &policy_paths,
-            &baseline_path,
-            &key_paths,
-            &root,
-        )?,
+        (Some(repo), Some(base)) => gate_files::governing_changes(repo, base.merge_base, &gate)?,
         _ => Vec::new(),
     };
+    let gate_problems = reader.problems();
     let namespaces = if args.namespaces.is_empty() {
         settings.policy.namespaces.clone()
     } else {
@@ -188,12 +285,19 @@ pub fn build(args: &GateArgs, config_path: Option<&Path>) -> Result<CheckRequest
         data,
     };
     let compression = &settings.compression;
+    let mut notes = Vec::new();
+    let cache_dir = cache_dir(
+        compression.cache_dir.as_deref(),
+        &root,
+        repo.as_ref().map(Repo::workdir),
+        &mut notes,
+    );
     let mut sizes = SizeOptions {
         compress: !args.no_compress,
         gzip_level: compression.gzip_level,
         brotli_quality: compression.brotli_quality,
         brotli_window: compression.brotli_window,
-        cache_dir: cache_dir(compression.cache_dir.as_deref(), &root),
+        cache_dir,
         use_siblings: compression.use_siblings,
         known: BTreeMap::new(),
     };
@@ -219,6 +323,10 @@ pub fn build(args: &GateArgs, config_path: Option<&Path>) -> Result<CheckRequest
         baseline,
         governing_changes,
         trusted_keys,
+        gate_problems,
+        named_policies,
+        allow_outside_root: args.allow_outside_root,
+        notes,
         debug_sections: {
             let mut set = globset::GlobSetBuilder::new();
             for pattern in &settings.custom_sections.debug {
@@ -244,49 +352,131 @@ pub fn build(args: &GateArgs, config_path: Option<&Path>) -> Result<CheckRequest
     })
 }
 
-/// The baseline at the merge-base when there is a base, else the work tree's file.
-fn load_baseline(
+/// Where the governing config is: `--config`/`WASMGATE_CONFIG` as named, else the nearest
+/// `wasmgate.toml` the tree being read has, else the repository root's (absent) one.
+fn locate_config(
+    reader: &mut GateReader<'_>,
+    cwd: &Path,
+    named: Option<&Path>,
     repo: Option<&Repo>,
-    base: Option<&Base>,
-    path: &Path,
-    root: &Path,
-) -> Result<Option<LoadedBaseline>, Error> {
-    let display = crate::discover::display_path(path, root);
-    let (bytes, revision) = match (repo, base) {
-        (Some(repo), Some(base)) => {
-            let Some(relative) = repo.relative(path) else {
-                return Ok(None);
-            };
-            (
-                repo.read_at(base.merge_base, &relative)?,
-                base.merge_base.to_string(),
-            )
+) -> Result<GatePath, Error> {
+    if let Some(named) = named {
+        return Ok(reader.locate(&cwd.join(named)));
+    }
+    if let Some(found) = reader.find_config(cwd)? {
+        return Ok(found);
+    }
+    Ok(match repo {
+        Some(_) => GatePath::Repo(config::FILE_NAME.to_string()),
+        None => GatePath::Disk(cwd.join(config::FILE_NAME)),
+    })
+}
+
+/// The config at `location` in the reader's tree; the defaults when there is none, unless it
+/// was named (a named config that is not there is an error, never the defaults).
+fn read_config(
+    reader: &mut GateReader<'_>,
+    location: &GatePath,
+    named: Option<&Path>,
+) -> Result<LoadedConfig, Error> {
+    let (path, display) = match location {
+        GatePath::Repo(relative) => (
+            PathBuf::from(relative),
+            match reader.base() {
+                Some(commit) => format!("{relative}@{}", short(commit)),
+                None => relative.clone(),
+            },
+        ),
+        GatePath::Disk(path) => (path.clone(), path.display().to_string()),
+    };
+    match reader.file(location, "config")? {
+        Some(bytes) => {
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            Ok(config::load_text(&path, &display, text)?)
         }
-        _ => (std::fs::read(path).ok(), "work tree".to_string()),
+        None => match named {
+            Some(named) => Err(missing_named(
+                "config file (--config / WASMGATE_CONFIG)",
+                &named.display().to_string(),
+                reader,
+            )),
+            None => Ok(LoadedConfig::default()),
+        },
+    }
+}
+
+fn missing_named(what: &str, path: &str, reader: &GateReader<'_>) -> Error {
+    let (problem, help) = if reader.tree_name() == "merge-base" {
+        (
+            "is not a regular file at the merge-base".to_string(),
+            "gate files are read from the merge-base, so one a change adds (or turns into a link) does not govern that change: land it first, or run with --no-base (or --trust head) to try it locally".to_string(),
+        )
+    } else {
+        (
+            "does not exist or is not a regular file".to_string(),
+            "check the path; wasmgate never falls back to defaults for a file it was told to read".to_string(),
+        )
     };
-    let baseline = match bytes {
-        Some(bytes) => Some(baseline::parse(&bytes, &display, &revision)?),
-        None => None,
-    };
-    Ok(Some(LoadedBaseline {
-        path: display,
-        revision,
-        baseline,
-    }))
+    Error::NamedInput {
+        what: what.to_string(),
+        path: path.to_string(),
+        problem,
+        help,
+    }
 }
 
 /// `WASMGATE_CACHE_DIR`, else `[compression] cache_dir`, else the user cache directory.
-/// An empty `WASMGATE_CACHE_DIR` turns the cache off.
-fn cache_dir(configured: Option<&str>, root: &Path) -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("WASMGATE_CACHE_DIR") {
-        return (!dir.is_empty()).then(|| PathBuf::from(dir));
-    }
-    if let Some(dir) = configured {
-        return Some(root.join(dir));
+/// An empty `WASMGATE_CACHE_DIR` turns the cache off. A directory inside the work tree is
+/// refused, with a note: files there are PR data, and a planted entry would set a size.
+fn cache_dir(
+    configured: Option<&str>,
+    root: &Path,
+    workdir: Option<&Path>,
+    notes: &mut Vec<String>,
+) -> Option<PathBuf> {
+    let chosen = match std::env::var_os("WASMGATE_CACHE_DIR") {
+        Some(dir) if dir.is_empty() => return None,
+        Some(dir) => Some((PathBuf::from(dir), "WASMGATE_CACHE_DIR")),
+        None => configured.map(|dir| (root.join(dir), "[compression] cache_dir")),
+    };
+    if let Some((dir, source)) = chosen {
+        match workdir.filter(|workdir| in_work_tree(&dir, workdir)) {
+            None => return Some(dir),
+            Some(_) => notes.push(format!(
+                "{source} ({}) is inside the repository's work tree, where a change could plant entries; the user cache is used instead",
+                dir.display()
+            )),
+        }
     }
     let base = std::env::var_os("XDG_CACHE_HOME")
         .filter(|d| !d.is_empty())
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))?;
-    Some(base.join("wasmgate").join("sizes"))
+    let dir = base.join("wasmgate").join("sizes");
+    match workdir {
+        Some(workdir) if in_work_tree(&dir, workdir) => {
+            notes.push(format!(
+                "the user cache ({}) is inside the repository's work tree; sizes are not cached",
+                dir.display()
+            ));
+            None
+        }
+        _ => Some(dir),
+    }
+}
+
+/// Below the work tree, lexically or once links are resolved (as far as the path exists).
+fn in_work_tree(dir: &Path, workdir: &Path) -> bool {
+    let lexical = crate::untrusted::lexical(dir);
+    if lexical.starts_with(workdir) {
+        return true;
+    }
+    lexical
+        .ancestors()
+        .find_map(|existing| existing.canonicalize().ok())
+        .is_some_and(|real| real.starts_with(workdir))
+}
+
+fn short(commit: git2::Oid) -> String {
+    commit.to_string().chars().take(12).collect()
 }

@@ -114,7 +114,7 @@ fn policy_flag_adds_files_and_must_exist() {
     assert_eq!(messages, ["extra"]);
     let (code, _, stderr) = run(sandbox.cmd().args(["check", "--policy", "missing/"]));
     assert_eq!(code, 2);
-    assert!(stderr.contains("cannot load policy"), "{stderr}");
+    assert!(stderr.contains("missing/ does not exist"), "{stderr}");
 }
 
 #[test]

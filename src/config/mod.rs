@@ -62,6 +62,50 @@ pub struct Config {
     pub output: OutputConfig,
     /// The traffic and price model.
     pub finops: FinopsConfig,
+    /// Bounds on what one artifact may make wasmgate store.
+    pub limits: LimitsConfig,
+}
+
+/// `[limits]`: per-artifact bounds, so that a hostile binary ends in a finding, not in
+/// unbounded memory.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LimitsConfig {
+    /// Sections of every kind per binary.
+    pub sections: u64,
+    /// Custom sections per binary.
+    pub custom_sections: u64,
+    /// Imports per binary.
+    pub imports: u64,
+    /// Exports per binary.
+    pub exports: u64,
+    /// The policy input document, serialised: larger is exit 2.
+    pub input_bytes: ByteSize,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        let wasm = crate::facts::wasm::Limits::default();
+        LimitsConfig {
+            sections: wasm.sections,
+            custom_sections: wasm.custom_sections,
+            imports: wasm.imports,
+            exports: wasm.exports,
+            input_bytes: ByteSize(256 * 1024 * 1024),
+        }
+    }
+}
+
+impl LimitsConfig {
+    /// The limits the wasm collector applies.
+    pub fn wasm(&self) -> crate::facts::wasm::Limits {
+        crate::facts::wasm::Limits {
+            sections: self.sections,
+            custom_sections: self.custom_sections,
+            imports: self.imports,
+            exports: self.exports,
+        }
+    }
 }
 
 /// `[finops]`
@@ -229,6 +273,9 @@ pub struct SbomConfig {
     pub licenses_allow: Option<Vec<String>>,
     /// Licenses no component may require.
     pub licenses_deny: Vec<String>,
+    /// With `licenses_allow`, what a component without any license is: `deny` (the
+    /// default), `warn` or `allow`.
+    pub unlicensed: Level,
     /// What a machine-learning model's card must hold: `model-card`, `datasets`,
     /// `dataset-provenance`, `fairness`, `ethics`, `limitations`, `energy`, `license`.
     pub model_card: Vec<String>,
@@ -247,6 +294,7 @@ impl Default for SbomConfig {
             files: BTreeMap::new(),
             licenses_allow: None,
             licenses_deny: Vec::new(),
+            unlicensed: Level::Deny,
             model_card: [
                 "model-card",
                 "datasets",
@@ -341,6 +389,9 @@ pub struct PolicyConfig {
     pub rego_v0: bool,
     /// Evaluation time limit in milliseconds.
     pub timeout_ms: u64,
+    /// Memory bound of policy evaluation in MiB (a separate process under an address-space
+    /// limit): a runaway policy is exit 2, never an abort.
+    pub memory_mib: u64,
     /// Run the built-in policy library.
     pub builtin: bool,
     /// Merged into `data` for user policies.
@@ -355,6 +406,7 @@ impl Default for PolicyConfig {
             all_namespaces: false,
             rego_v0: false,
             timeout_ms: 10_000,
+            memory_mib: 2048,
             builtin: true,
             data: toml::Table::new(),
         }
@@ -935,7 +987,7 @@ fn check(config: &Config) -> Result<(), (String, String)> {
             return Err((
                 format!("rules.{code}"),
                 format!(
-                    "{code} cannot be overridden: an invalid or malformed module never passes the gate"
+                    "{code} cannot be overridden: an invalid module, a gate file that is not a regular file, or an artifact that could not be read never passes the gate"
                 ),
             ));
         }

@@ -330,6 +330,99 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// A merge-base blob larger than a gate file may be.
+    #[error("{path} at {commit} is {size} bytes, more than the {cap}-byte limit for a gate file")]
+    #[diagnostic(
+        code(wasmgate::git::blob_too_large),
+        help("gate files (config, policies, keys, baseline) are small text files; check what was committed at that path")
+    )]
+    BlobTooLarge {
+        /// The path in the tree.
+        path: String,
+        /// The commit.
+        commit: String,
+        /// Its size.
+        size: u64,
+        /// The cap.
+        cap: u64,
+    },
+
+    /// A file named on the command line (or in the environment) that is not there.
+    #[error("{what} {path} {problem}")]
+    #[diagnostic(code(wasmgate::input::named_missing), help("{help}"))]
+    NamedInput {
+        /// What it is, e.g. `config file (--config)`.
+        what: String,
+        /// The path as given.
+        path: String,
+        /// What is wrong, e.g. `does not exist`.
+        problem: String,
+        /// What to do.
+        help: String,
+    },
+
+    /// A base was asked for, but there is no repository (or no commit) to compare in.
+    #[error("a base was asked for ({reason}: `{reference}`) but {problem}")]
+    #[diagnostic(
+        code(wasmgate::git::base_unusable),
+        help(
+            "run wasmgate inside the checkout with its history (actions/checkout with `fetch-depth: 0`), repair the repository, or drop the base ({reason}) to run without comparisons"
+        )
+    )]
+    BaseUnusable {
+        /// The ref.
+        reference: String,
+        /// Where it came from.
+        reason: String,
+        /// What is wrong.
+        problem: String,
+    },
+
+    /// A policy named with --policy whose rules would never run.
+    #[error("policy {path} (named with --policy) evaluates no rule: {reason}")]
+    #[diagnostic(
+        code(wasmgate::policy::not_evaluated),
+        help(
+            "put its rules in a package under an evaluated namespace (--namespace, [policy] namespaces; default `wasmgate`), pass --all-namespaces, or give it deny/warn/violation rules"
+        )
+    )]
+    NamedPolicyIdle {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+
+    /// An untrusted file that could not be read safely.
+    #[error("{path}: {noun} {problem}")]
+    #[diagnostic(
+        code(wasmgate::io::refused),
+        help("wasmgate reads only regular files inside the repository, within a size limit; replace the link or special file with the file itself")
+    )]
+    Refused {
+        /// The file.
+        path: String,
+        /// What it is.
+        noun: String,
+        /// Why it was refused.
+        problem: String,
+    },
+
+    /// A bound on memory or work was reached.
+    #[error("{what} exceeded its bound: {message}")]
+    #[diagnostic(
+        code(wasmgate::limits::exhausted),
+        help("{help}")
+    )]
+    Exhausted {
+        /// What ran out.
+        what: String,
+        /// The details.
+        message: String,
+        /// What to do.
+        help: String,
+    },
+
     /// The working directory cannot be determined.
     #[error("cannot determine the working directory: {0}")]
     #[diagnostic(code(wasmgate::io::cwd))]

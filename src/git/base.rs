@@ -59,6 +59,17 @@ impl BaseEnv {
     }
 }
 
+/// The base the user asked for by name — `--base`, or a variable that names one — as
+/// (reference, reason); None when the base is off or only auto-detected from the repository.
+/// A base asked for by name that cannot be used is an error, never a run without one.
+pub fn explicit(request: BaseRequest<'_>, env: &BaseEnv) -> Option<(String, String)> {
+    match request {
+        BaseRequest::Off => None,
+        BaseRequest::Explicit(reference) => Some((reference.to_string(), "--base".to_string())),
+        BaseRequest::Detect => variable(env).map(|(reference, reason, _)| (reference, reason)),
+    }
+}
+
 /// Resolves the base. `Ok(None)` when there is none (turned off, or nothing to detect
 /// locally); an error when a base was asked for but cannot be used.
 pub fn resolve(
@@ -110,6 +121,38 @@ pub fn resolve(
 /// (reference, reason, refs to try) from CI variables, the upstream, the remote's default
 /// branch, or a local `main`/`master`.
 fn detect(repo: &Repo, env: &BaseEnv) -> Option<(String, String, Vec<String>)> {
+    if let Some(found) = variable(env) {
+        return Some(found);
+    }
+    let raw = repo.raw();
+    // The branch's own upstream (`pr` tracking `origin/pr`) holds the change itself: trusting
+    // its files would let the change judge itself. Only an upstream of another name is a base.
+    if let Ok(head) = raw.head()
+        && head.is_branch()
+        && let Some(name) = head.name()
+        && let Ok(upstream) = raw.branch_upstream_name(name)
+        && let Some(upstream) = upstream.as_str()
+    {
+        let short = upstream
+            .strip_prefix("refs/remotes/")
+            .or_else(|| upstream.strip_prefix("refs/heads/"))
+            .unwrap_or(upstream)
+            .to_string();
+        let branch = head.shorthand().unwrap_or("HEAD").to_string();
+        let upstream_branch = short.split_once('/').map_or(short.as_str(), |(_, b)| b);
+        if upstream_branch != branch && short != branch {
+            return Some((
+                short,
+                format!("upstream of {branch}"),
+                vec![upstream.to_string()],
+            ));
+        }
+    }
+    detect_default(repo)
+}
+
+/// The first CI variable that names a base.
+fn variable(env: &BaseEnv) -> Option<(String, String, Vec<String>)> {
     // (value, reason, is a branch name): the first that is set wins. A branch name is tried
     // as the remote-tracking `origin/NAME` first, then as a local ref.
     let variables = [
@@ -126,39 +169,23 @@ fn detect(repo: &Repo, env: &BaseEnv) -> Option<(String, String, Vec<String>)> {
             true,
         ),
     ];
-    if let Some((value, reason, branch)) = variables
+    let (value, reason, branch) = variables
         .into_iter()
-        .find_map(|(value, reason, branch)| Some((value.as_ref()?, reason, branch)))
-    {
-        return Some(if branch {
-            (
-                format!("origin/{value}"),
-                reason.to_string(),
-                vec![format!("origin/{value}"), value.clone()],
-            )
-        } else {
-            (value.clone(), reason.to_string(), vec![value.clone()])
-        });
-    }
+        .find_map(|(value, reason, branch)| Some((value.as_ref()?, reason, branch)))?;
+    Some(if branch {
+        (
+            format!("origin/{value}"),
+            reason.to_string(),
+            vec![format!("origin/{value}"), value.clone()],
+        )
+    } else {
+        (value.clone(), reason.to_string(), vec![value.clone()])
+    })
+}
+
+/// The remote's default branch, else a local `main`/`master` other than the current branch.
+fn detect_default(repo: &Repo) -> Option<(String, String, Vec<String>)> {
     let raw = repo.raw();
-    if let Ok(head) = raw.head()
-        && head.is_branch()
-        && let Some(name) = head.name()
-        && let Ok(upstream) = raw.branch_upstream_name(name)
-        && let Some(upstream) = upstream.as_str()
-    {
-        let short = upstream
-            .strip_prefix("refs/remotes/")
-            .or_else(|| upstream.strip_prefix("refs/heads/"))
-            .unwrap_or(upstream)
-            .to_string();
-        let branch = head.shorthand().unwrap_or("HEAD").to_string();
-        return Some((
-            short,
-            format!("upstream of {branch}"),
-            vec![upstream.to_string()],
-        ));
-    }
     if let Some(target) = raw
         .find_reference("refs/remotes/origin/HEAD")
         .ok()

@@ -8,6 +8,7 @@ pub mod base;
 
 use std::path::{Path, PathBuf};
 
+
 use git2::{ErrorCode, Oid, Repository};
 
 use crate::diag::Error;
@@ -63,43 +64,79 @@ impl Repo {
         self.repo.head().ok()?.peel_to_commit().ok().map(|c| c.id())
     }
 
-    /// `path` (absolute or relative to the work tree) as a work-tree-relative path with `/`.
+    /// `path` (absolute or relative to the work tree) as a work-tree-relative path with `/`,
+    /// computed lexically: a link the PR commits cannot move a path in or out of the tree.
     pub fn relative(&self, path: &Path) -> Option<String> {
         let absolute = if path.is_absolute() {
             path.to_path_buf()
         } else {
             self.workdir.join(path)
         };
-        let absolute = canonical_or_parent(&absolute);
-        let relative = absolute.strip_prefix(&self.workdir).ok()?;
-        Some(
-            relative
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/"),
-        )
+        crate::untrusted::relative_to(&absolute, &self.workdir)
     }
 
-    /// The bytes of `path` (work-tree-relative, `/`-separated) at `commit`; None if absent.
+    /// The bytes of `path` (work-tree-relative, `/`-separated) at `commit` when it is a
+    /// regular file there; None if absent or anything else (a link, a submodule, a tree).
     pub fn read_at(&self, commit: Oid, path: &str) -> Result<Option<Vec<u8>>, Error> {
-        let tree = self
+        Ok(match self.entry_at(commit, path)? {
+            TreeEntry::File(bytes) => Some(bytes),
+            _ => None,
+        })
+    }
+
+    /// What `path` is at `commit`, walking the tree one component at a time so that a link
+    /// or submodule on the way is reported as what it is, never followed.
+    pub fn entry_at(&self, commit: Oid, path: &str) -> Result<TreeEntry, Error> {
+        let mut tree = self
             .repo
             .find_commit(commit)
             .and_then(|c| c.tree())
             .map_err(|e| git_error("read a commit", &e))?;
-        let entry = match tree.get_path(Path::new(path)) {
-            Ok(entry) => entry,
-            Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
-            Err(e) => return Err(git_error("read a tree", &e)),
-        };
-        let object = entry
-            .to_object(&self.repo)
-            .map_err(|e| git_error("read a blob", &e))?;
-        Ok(object.as_blob().map(|blob| blob.content().to_vec()))
+        let components: Vec<&str> = path.split('/').filter(|c| !c.is_empty()).collect();
+        if components.is_empty() {
+            return Ok(TreeEntry::Dir);
+        }
+        for (index, name) in components.iter().enumerate() {
+            let last = index + 1 == components.len();
+            let Some((mode, id)) = tree.get_name(name).map(|e| (e.filemode(), e.id())) else {
+                return Ok(TreeEntry::Missing);
+            };
+            match mode {
+                0o040000 => {
+                    let Ok(subtree) = self.repo.find_tree(id) else {
+                        return Ok(TreeEntry::Missing);
+                    };
+                    if last {
+                        return Ok(TreeEntry::Dir);
+                    }
+                    tree = subtree;
+                }
+                0o120000 => return Ok(TreeEntry::NotRegular("symlink")),
+                0o160000 => return Ok(TreeEntry::NotRegular("submodule")),
+                _ if !last => return Ok(TreeEntry::Missing),
+                _ => {
+                    let blob = self
+                        .repo
+                        .find_blob(id)
+                        .map_err(|e| git_error("read a blob", &e))?;
+                    let cap = crate::untrusted::Kind::GateFile.cap();
+                    if blob.size() as u64 > cap {
+                        return Err(Error::BlobTooLarge {
+                            path: path.to_string(),
+                            commit: commit.to_string(),
+                            size: blob.size() as u64,
+                            cap,
+                        });
+                    }
+                    return Ok(TreeEntry::File(blob.content().to_vec()));
+                }
+            }
+        }
+        Ok(TreeEntry::Missing)
     }
 
-    /// Every file under `dir` (work-tree-relative; `""` for the root) at `commit`, sorted.
+    /// Every entry that is not a tree under `dir` (work-tree-relative; `""` for the root) at
+    /// `commit`, sorted: regular files, links and submodules alike (`entry_at` tells them apart).
     pub fn list_at(&self, commit: Oid, dir: &str) -> Result<Vec<String>, Error> {
         let tree = self
             .repo
@@ -129,7 +166,7 @@ impl Repo {
         };
         subtree
             .walk(git2::TreeWalkMode::PreOrder, |parent, entry| {
-                if entry.kind() == Some(git2::ObjectType::Blob)
+                if entry.kind() != Some(git2::ObjectType::Tree)
                     && let Some(name) = entry.name()
                 {
                     files.push(format!("{prefix}{parent}{name}"));
@@ -142,15 +179,17 @@ impl Repo {
     }
 }
 
-/// The path canonicalised, or its parent canonicalised plus its name when it does not exist.
-fn canonical_or_parent(path: &Path) -> PathBuf {
-    if let Ok(canonical) = path.canonicalize() {
-        return canonical;
-    }
-    match (path.parent(), path.file_name()) {
-        (Some(parent), Some(name)) => canonical_or_parent(parent).join(name),
-        _ => path.to_path_buf(),
-    }
+/// What a path is in a commit's tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TreeEntry {
+    /// Not there.
+    Missing,
+    /// A regular file, with its bytes.
+    File(Vec<u8>),
+    /// A tree.
+    Dir,
+    /// A link or a submodule (on the way or at the end): `symlink`, `submodule`.
+    NotRegular(&'static str),
 }
 
 /// A libgit2 failure as a wasmgate error.

@@ -7,6 +7,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::diag::Error;
+
 use std::collections::BTreeMap;
 
 use crate::baseline::{self, Baseline, BaselineEntry};
@@ -45,6 +47,15 @@ pub struct InputDocument {
     pub cargo: Option<CargoFacts>,
     /// Cost, trend, anomaly and cost risk of the shipped bytes.
     pub finops: Option<crate::finops::FinopsFacts>,
+    /// Gate files (config, policies, keys, baseline) that are not regular files where the
+    /// gate reads them or in the work tree: each is a `gate-file-not-regular` deny.
+    #[serde(default)]
+    pub gate_files_not_regular: Vec<crate::gate_files::GateFileProblem>,
+    /// Matching entries that were not read: links leaving the repository
+    /// (`artifact-outside-root`), special files, dangling links and unreadable directories
+    /// (`artifact-unreadable`). Each is a deny.
+    #[serde(default)]
+    pub refused_artifacts: Vec<crate::discover::RefusedArtifact>,
 }
 
 /// Where the accepted facts came from.
@@ -149,7 +160,42 @@ pub fn build(mut artifacts: Vec<Artifact>, context: Context) -> InputDocument {
         removed_artifacts,
         cargo: context.cargo,
         finops: None,
+        gate_files_not_regular: Vec::new(),
+        refused_artifacts: Vec::new(),
     }
+}
+
+/// The document as JSON for the policies, refused (exit 2) when its serialised form is larger
+/// than `limit` bytes: what policies see must fit in memory, whatever the artifacts hold.
+pub fn bounded_value(document: &InputDocument, limit: u64) -> Result<serde_json::Value, Error> {
+    struct Counter {
+        written: u64,
+        limit: u64,
+    }
+    impl std::io::Write for Counter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.written += buf.len() as u64;
+            if self.written > self.limit {
+                return Err(std::io::Error::other("over the limit"));
+            }
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut counter = Counter { written: 0, limit };
+    if serde_json::to_writer(&mut counter, document).is_err() {
+        return Err(Error::Exhausted {
+            what: "the policy input document".to_string(),
+            message: format!("it is larger than [limits] input_bytes ({limit} bytes)"),
+            help: "check the artifacts for hostile structure (huge name or type lists), or raise [limits] input_bytes in wasmgate.toml in a reviewed change".to_string(),
+        });
+    }
+    serde_json::to_value(document).map_err(|e| Error::PolicyResult {
+        rule: "input".to_string(),
+        message: e.to_string(),
+    })
 }
 
 /// The JSON Schema of the input document, as committed in `schema/input.v1.json`.

@@ -31,16 +31,24 @@ pub const POLICIES: &[(&str, &str)] = &[
         include_str!("../../policies/signatures.rego"),
     ),
     ("size.rego", include_str!("../../policies/size.rego")),
+    ("trust.rego", include_str!("../../policies/trust.rego")),
     ("wasi.rego", include_str!("../../policies/wasi.rego")),
     ("wasm.rego", include_str!("../../policies/wasm.rego")),
 ];
 
-/// Built-in files that run even with `[policy] builtin = false`: an invalid module never
-/// passes the gate.
-pub const ALWAYS_ON: &[&str] = &["lib.rego", "wasm.rego"];
+/// Built-in files that run even with `[policy] builtin = false`: an invalid module, a gate
+/// file swapped for a link, or an artifact that could not be read never passes the gate.
+pub const ALWAYS_ON: &[&str] = &["lib.rego", "trust.rego", "wasm.rego"];
 
 /// Codes that no `[rules]` override may change, for the same reason.
-pub const NOT_OVERRIDABLE: &[&str] = &["wasm-malformed", "wasm-invalid"];
+pub const NOT_OVERRIDABLE: &[&str] = &[
+    "wasm-malformed",
+    "wasm-invalid",
+    "gate-file-not-regular",
+    "artifact-outside-root",
+    "artifact-unreadable",
+    "wasm-limits-exceeded",
+];
 
 /// Name under which built-in policy files appear in diagnostics.
 pub fn display_name(file: &str) -> String {

@@ -18,8 +18,13 @@ use proposals::Proposals;
 
 /// Collects the facts of one wasm binary.
 pub fn collect(bytes: &[u8]) -> WasmFacts {
+    collect_with(bytes, &Limits::default())
+}
+
+/// Collects the facts of `bytes`, storing no more than `limits` allows.
+pub fn collect_with(bytes: &[u8], limits: &Limits) -> WasmFacts {
     let (parsed, invalid) = rayon::join(
-        || parse::parse(bytes, 0..bytes.len() as u64),
+        || parse::parse(bytes, 0..bytes.len() as u64, limits),
         || validate::validate(bytes),
     );
     let mut first_error = invalid.map(ValidationError::from);

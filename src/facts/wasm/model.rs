@@ -18,6 +18,14 @@ pub enum WasmKind {
 /// Everything wasmgate reads from one wasm binary.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct WasmFacts {
+    /// Limits this binary went past (`[limits]`): what was counted, how many, the limit. The
+    /// lists above then hold only the first `limit` items. Each is a `wasm-limits-exceeded`.
+    #[serde(default)]
+    pub limits_exceeded: Vec<LimitExceeded>,
+    /// True when a `producers` section is present but cannot be read: it then satisfies no
+    /// `[custom_sections] require`.
+    #[serde(default)]
+    pub producers_malformed: bool,
     /// `module` or `component`; null when the file does not start with a wasm header.
     pub kind: Option<WasmKind>,
     /// The binary version field of the header (1 for modules, 0x1000d for components).
@@ -267,4 +275,42 @@ pub struct NestedModule {
     pub size: u64,
     /// The module's own facts (offsets are relative to the component file).
     pub facts: Box<WasmFacts>,
+}
+
+/// One limit a binary went past.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct LimitExceeded {
+    /// `sections`, `custom sections`, `imports` or `exports`.
+    pub what: String,
+    /// How many the binary has (counted, not stored).
+    pub count: u64,
+    /// The limit in force.
+    pub limit: u64,
+    /// The `[limits]` key that sets it.
+    pub key: String,
+}
+
+/// Per-artifact bounds on what is stored, so that a hostile binary cannot make the gate
+/// allocate without bound (`[limits]` in wasmgate.toml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Sections of every kind.
+    pub sections: u64,
+    /// Custom sections.
+    pub custom_sections: u64,
+    /// Imports.
+    pub imports: u64,
+    /// Exports.
+    pub exports: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            sections: 10_000,
+            custom_sections: 1_000,
+            imports: 100_000,
+            exports: 100_000,
+        }
+    }
 }

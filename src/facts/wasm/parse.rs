@@ -13,7 +13,8 @@ use wasmparser::{
 };
 
 use super::model::{
-    ComponentFacts, ComponentItem, CustomSection, Export, FuncType, Global, Import, Memory,
+    ComponentFacts, ComponentItem, CustomSection, Export, FuncType, Global, Import, LimitExceeded,
+    Limits, Memory,
     NestedModule, Producer, Producers, Section, Table, ValidationError, WasmFacts, WasmKind,
 };
 use super::proposals::{self, Proposals};
@@ -37,14 +38,20 @@ pub(super) struct Parsed<'a> {
 }
 
 /// Parses `file[range]`, a module or component starting at `range.start`.
-pub(super) fn parse(file: &[u8], range: Range<u64>) -> Parsed<'_> {
+pub(super) fn parse<'a>(file: &'a [u8], range: Range<u64>, limits: &Limits) -> Parsed<'a> {
     let mut parser = Parser::new(range.start);
     parser.set_features(WasmFeatures::all());
-    parse_with(file, range, parser, 0)
+    parse_with(file, range, parser, 0, limits)
 }
 
-fn parse_with(file: &[u8], range: Range<u64>, parser: Parser, depth: usize) -> Parsed<'_> {
-    let mut walker = Walker::new(range.clone());
+fn parse_with<'a>(
+    file: &'a [u8],
+    range: Range<u64>,
+    parser: Parser,
+    depth: usize,
+    limits: &Limits,
+) -> Parsed<'a> {
+    let mut walker = Walker::new(range.clone(), *limits);
     let error = walker.walk(file, range.clone(), parser, depth).err();
     walker.finish(range, error)
 }
@@ -60,12 +67,24 @@ struct Walker<'a> {
     /// Type index of every function, imported ones first.
     func_types: Vec<u32>,
     range: Range<u64>,
+    limits: Limits,
+    /// How many of each limited item the binary has, stored or not.
+    counts: Counts,
+}
+
+#[derive(Default)]
+struct Counts {
+    sections: u64,
+    custom_sections: u64,
+    imports: u64,
+    exports: u64,
 }
 
 impl<'a> Walker<'a> {
-    fn new(range: Range<u64>) -> Self {
+    fn new(range: Range<u64>, limits: Limits) -> Self {
         Walker {
             range,
+            limits,
             ..Walker::default()
         }
     }
@@ -247,7 +266,7 @@ impl<'a> Walker<'a> {
                 range.start,
             ));
         }
-        Ok(parse_with(file, range, parser, depth + 1))
+        Ok(parse_with(file, range, parser, depth + 1, &self.limits))
     }
 
     fn record_section(&mut self, id: u8, payload: &Payload<'_>, range: Range<u64>) {
@@ -255,6 +274,10 @@ impl<'a> Walker<'a> {
             Payload::CustomSection(reader) => reader.name().to_string(),
             _ => section_name(id, self.facts.kind).to_string(),
         };
+        self.counts.sections += 1;
+        if self.counts.sections > self.limits.sections {
+            return;
+        }
         self.facts.sections.push(Section {
             id,
             name,
@@ -336,6 +359,10 @@ impl<'a> Walker<'a> {
                     ("tag", None)
                 }
             };
+            self.counts.imports += 1;
+            if self.counts.imports > self.limits.imports {
+                continue;
+            }
             self.facts.imports.push(Import {
                 module: import.module.to_string(),
                 name: import.name.to_string(),
@@ -372,6 +399,10 @@ impl<'a> Walker<'a> {
                 }
                 ExternalKind::Tag => ("tag", None),
             };
+            self.counts.exports += 1;
+            if self.counts.exports > self.limits.exports {
+                continue;
+            }
             self.facts.exports.push(Export {
                 name: export.name.to_string(),
                 kind: kind.to_string(),
@@ -384,6 +415,10 @@ impl<'a> Walker<'a> {
 
     fn read_custom(&mut self, reader: &wasmparser::CustomSectionReader<'a>) {
         let range = reader.range();
+        self.counts.custom_sections += 1;
+        if self.counts.custom_sections > self.limits.custom_sections {
+            return;
+        }
         self.facts.custom_sections.push(CustomSection {
             name: reader.name().to_string(),
             offset: range.start,
@@ -392,9 +427,10 @@ impl<'a> Walker<'a> {
         // Custom section contents are advisory: a malformed one is recorded as absent, because
         // engines ignore them and so must validity.
         match reader.as_known() {
-            KnownCustom::Producers(producers) => {
-                self.facts.producers = read_producers(producers).ok();
-            }
+            KnownCustom::Producers(producers) => match read_producers(producers) {
+                Ok(producers) => self.facts.producers = Some(producers),
+                Err(_) => self.facts.producers_malformed = true,
+            },
             _ if reader.name() == "target_features" => {
                 self.facts.target_features =
                     read_target_features(reader.data(), reader.data_offset()).unwrap_or_default();
@@ -475,7 +511,23 @@ impl<'a> Walker<'a> {
         });
     }
 
-    fn finish(self, range: Range<u64>, error: Option<ValidationError>) -> Parsed<'a> {
+    fn finish(mut self, range: Range<u64>, error: Option<ValidationError>) -> Parsed<'a> {
+        let counted = [
+            ("sections", self.counts.sections, self.limits.sections),
+            ("custom sections", self.counts.custom_sections, self.limits.custom_sections),
+            ("imports", self.counts.imports, self.limits.imports),
+            ("exports", self.counts.exports, self.limits.exports),
+        ];
+        for (what, count, limit) in counted {
+            if count > limit {
+                self.facts.limits_exceeded.push(LimitExceeded {
+                    what: what.to_string(),
+                    count,
+                    limit,
+                    key: what.replace(' ', "_"),
+                });
+            }
+        }
         Parsed {
             facts: self.facts,
             bodies: self.bodies,
