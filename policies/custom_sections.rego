@@ -58,4 +58,8 @@ deny contains finding if {
 has_section(a, name) if {
 	some s in sections(a)
 	s.name == name
+	not unreadable(a, name)
 }
+
+# A `producers` section that cannot be read is not the producers section a require asks for.
+unreadable(a, "producers") if a.producers_malformed == true

@@ -127,3 +127,29 @@ deny contains finding if {
 	row.monthly_change_percent > budget.max_increase_percent
 	finding := increase(row, sprintf("finops.budgets[%d].max_increase_percent", [budget.index]), sprintf("%.1f%%", [budget.max_increase_percent]))
 }
+
+# Unknown is not zero: an artifact without its served size (--no-compress) is said to be
+# unchecked wherever a cost or trend rule would have looked at it.
+warn contains finding if {
+	some path in object.get(input.finops, "not_evaluated", [])
+	some a in input.artifacts
+	a.path == path
+	cost_rules_apply(a)
+	finding := {
+		"code": "cost-unchecked",
+		"artifact": path,
+		"msg": sprintf("cost, cost change, trend and anomaly were not evaluated: the served %s size was not measured (--no-compress)", [input.finops.encoding]),
+	}
+}
+
+cost_rules_apply(a) if count(a.history) > 0
+
+cost_rules_apply(_) if cfg.max_monthly_cost != null
+
+cost_rules_apply(_) if cfg.max_increase != null
+
+cost_rules_apply(_) if cfg.max_increase_percent != null
+
+cost_rules_apply(_) if cfg.max_total_monthly_cost != null
+
+cost_rules_apply(_) if count(cfg.budgets) > 0

@@ -132,6 +132,35 @@ deny contains finding if {
 	}
 }
 
+# A component with no license at all meets no allow list: `[sbom] unlicensed` says how much
+# that matters (deny by default).
+deny contains finding if {
+	cfg.unlicensed == "deny"
+	some finding in unlicensed
+}
+
+warn contains finding if {
+	cfg.unlicensed == "warn"
+	some finding in unlicensed
+}
+
+unlicensed contains finding if {
+	cfg.licenses_allow != null
+	some a in input.artifacts
+	s := a.sbom
+	s != null
+	some c in s.components
+	count(c.licenses) == 0
+	not cargo_license(c)
+	finding := {
+		"code": "license-denied",
+		"artifact": a.path,
+		"msg": sprintf("%s %s (%s in %s) declares no license, and licenses_allow is set ([sbom] unlicensed = \"%s\")", [c.name, object.get(c, "version", ""), c.pointer, s.path, cfg.unlicensed]),
+		"config_key": "sbom.unlicensed",
+		"details": {"component": c.name, "pointer": c.pointer, "expression": null},
+	}
+}
+
 acceptable(l) if {
 	l.valid
 	some alternative in l.alternatives
@@ -264,6 +293,13 @@ in_graph(c) if {
 	some p in input.cargo.packages
 	p.name == c.name
 	p.version == c.version
+}
+
+cargo_license(c) if {
+	some p in input.cargo.packages
+	p.name == c.name
+	p.version == c.version
+	p.license != null
 }
 
 # Components without a license in the SBOM take the license Cargo.toml declares.

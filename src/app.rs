@@ -138,6 +138,30 @@ fn gather(
 pub fn check(request: &CheckRequest, progress: &dyn Progress) -> Result<Report, Error> {
     // Policies compile before the slow fact collection, so a broken policy fails fast.
     let policies = policy::load(&request.policy)?;
+    check_rule_codes(request, &policies)?;
+    for (named, files) in &request.named_policies {
+        let runs = files
+            .iter()
+            .any(|file| policies.files.get(file).is_some_and(|(_, runs)| *runs));
+        if !runs {
+            let packages: Vec<String> = files
+                .iter()
+                .filter_map(|file| policies.files.get(file))
+                .map(|(package, _)| format!("`{}`", package.trim_start_matches("data.")))
+                .collect();
+            return Err(Error::NamedPolicyIdle {
+                path: named.clone(),
+                reason: if packages.is_empty() {
+                    "it holds no .rego file".to_string()
+                } else {
+                    format!(
+                        "package {} is outside the evaluated namespaces",
+                        packages.join(", ")
+                    )
+                },
+            });
+        }
+    }
     let (document, snippets) = gather(request, progress)?;
     let input = input::bounded_value(&document, request.config.config.limits.input_bytes.0)?;
     let raw = policy::evaluate(&policies, &input)?;
@@ -148,6 +172,27 @@ pub fn check(request: &CheckRequest, progress: &dyn Progress) -> Result<Report, 
         &request.config,
         &snippets,
     ))
+}
+
+/// `[rules]` may name built-in codes and codes the loaded user policies spell out.
+fn check_rule_codes(request: &CheckRequest, policies: &policy::PolicySet) -> Result<(), Error> {
+    let mut candidates: Vec<String> = crate::diag::codes::CODES
+        .iter()
+        .map(|info| info.code.to_string())
+        .collect();
+    candidates.push(crate::diag::codes::USER_POLICY_CODE.to_string());
+    let user_text: String = policies
+        .sources
+        .iter()
+        .filter(|(name, _)| !name.starts_with("<builtin>"))
+        .map(|(_, text)| text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let known = |code: &str| {
+        candidates.iter().any(|c| c == code) || user_text.contains(&format!("\"{code}\""))
+    };
+    crate::config::check_rule_codes(&request.config, &known, &candidates)?;
+    Ok(())
 }
 
 /// Writes the baseline of the artifacts (`wasmgate baseline`); returns the file and the count.

@@ -32,6 +32,11 @@ pub struct FinopsFacts {
     pub total_monthly_cost: Option<f64>,
     /// Sum of the monthly cost changes against the baseline.
     pub total_monthly_change: Option<f64>,
+    /// Artifacts whose served size is unknown (`--no-compress`, or an encoding not
+    /// measured): no cost, cost change, trend or anomaly was computed for them, rather than
+    /// pricing raw bytes as served. Each is a `cost-unchecked` warning.
+    #[serde(default)]
+    pub not_evaluated: Vec<String>,
 }
 
 /// One artifact's figures.
@@ -169,7 +174,7 @@ pub fn compute(
     let total_gb: f64 = artifacts
         .iter()
         .filter_map(|a| {
-            let bytes = served(&a.size.raw, a.size.gzip, a.size.brotli, &config.encoding);
+            let bytes = measured(&a.size.raw, a.size.gzip, a.size.brotli, &config.encoding)?;
             config
                 .loads_for(&a.path)
                 .map(|loads| bytes as f64 * loads * downloads_share / GB)
@@ -184,13 +189,19 @@ pub fn compute(
         config.price(total_gb) / total_gb
     };
     let mut rows = Vec::new();
+    let mut not_evaluated = Vec::new();
     for artifact in artifacts {
-        let bytes = served(
+        // Unknown is not zero, and raw is not brotli: without the served size there is no
+        // figure, and history points without it are left out rather than mixed in.
+        let Some(bytes) = measured(
             &artifact.size.raw,
             artifact.size.gzip,
             artifact.size.brotli,
             &config.encoding,
-        );
+        ) else {
+            not_evaluated.push(artifact.path.clone());
+            continue;
+        };
         let loads = config.loads_for(&artifact.path);
         let cost_of = |bytes: u64| {
             loads.map(|loads| bytes as f64 * loads * downloads_share / GB * config.price_per_gb)
@@ -200,18 +211,18 @@ pub fn compute(
         let before = artifact
             .baseline
             .as_ref()
-            .map(|b| served(&b.size.raw, b.size.gzip, b.size.brotli, &config.encoding));
+            .and_then(|b| measured(&b.size.raw, b.size.gzip, b.size.brotli, &config.encoding));
         let before_cost = before.and_then(cost_of);
         let change = monthly.zip(before_cost).map(|(now, then)| now - then);
         let series: Vec<(u64, Option<i64>)> = artifact
             .history
             .iter()
             .rev()
-            .map(|p| {
-                (
-                    served(&p.raw, p.gzip, p.brotli, &config.encoding),
+            .filter_map(|p| {
+                Some((
+                    measured(&p.raw, p.gzip, p.brotli, &config.encoding)?,
                     day_of(&p.date),
-                )
+                ))
             })
             .collect();
         // The forecast follows the served encoding's budget, else the first metric that has one.
@@ -223,19 +234,20 @@ pub fn compute(
             .history
             .iter()
             .rev()
-            .map(|p| {
-                (
-                    served(&p.raw, p.gzip, p.brotli, forecast_metric),
+            .filter_map(|p| {
+                Some((
+                    measured(&p.raw, p.gzip, p.brotli, forecast_metric)?,
                     day_of(&p.date),
-                )
+                ))
             })
             .collect();
-        let forecast_current = served(
+        let forecast_current = measured(
             &artifact.size.raw,
             artifact.size.gzip,
             artifact.size.brotli,
             forecast_metric,
-        );
+        )
+        .unwrap_or(bytes);
         let mut trend = trend(
             &forecast_series,
             forecast_current,
@@ -309,6 +321,16 @@ pub fn compute(
         total_monthly_cost: sum(&|r| r.monthly_cost),
         total_monthly_change: sum(&|r| r.monthly_change),
         artifacts: rows,
+        not_evaluated,
+    }
+}
+
+/// The size in `encoding`, when it was measured.
+fn measured(raw: &u64, gzip: Option<u64>, brotli: Option<u64>, encoding: &str) -> Option<u64> {
+    match encoding {
+        "brotli" => brotli,
+        "gzip" => gzip,
+        _ => Some(*raw),
     }
 }
 

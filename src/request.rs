@@ -216,7 +216,7 @@ pub fn build(args: &GateArgs, config_path: Option<&Path>) -> Result<CheckRequest
                 gate.push((relative.clone(), "key"));
                 name_of(relative)
             }
-            GatePath::Disk(path) => path.display().to_string(),
+            GatePath::Disk(path) => crate::discover::display_path(path, &root),
         };
         let bytes = reader.file(&location, "key")?.ok_or_else(|| Error::Key {
             path: name.clone(),
@@ -243,7 +243,7 @@ pub fn build(args: &GateArgs, config_path: Option<&Path>) -> Result<CheckRequest
         let bytes = reader.file(&baseline_location, "baseline")?;
         let display = match &baseline_location {
             GatePath::Repo(relative) => name_of(relative),
-            GatePath::Disk(path) => path.display().to_string(),
+            GatePath::Disk(path) => crate::discover::display_path(path, &root),
         };
         let revision = base
             .as_ref()

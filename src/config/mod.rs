@@ -864,7 +864,100 @@ pub fn load_text(path: &Path, display: &str, source: String) -> Result<LoadedCon
     if let Err((key, message)) = check(&loaded.config) {
         return Err(invalid(message, loaded.span_of(&key)));
     }
+    if let Ok(table) = toml::from_str::<toml::Table>(&source)
+        && let Err((key, message)) = check_numbers(&toml::Value::Table(table), "")
+    {
+        return Err(invalid(message, loaded.span_of(&key)));
+    }
     Ok(loaded)
+}
+
+/// Every number in the file is finite, and none outside `[policy.data]` is negative: an
+/// `inf` price or a negative budget would switch a rule off without a word.
+fn check_numbers(value: &toml::Value, key: &str) -> Result<(), (String, String)> {
+    let user_data = key == "policy.data" || key.starts_with("policy.data.");
+    match value {
+        toml::Value::Float(number) if !number.is_finite() => Err((
+            key.to_string(),
+            format!("{key} is {number}: numbers in wasmgate.toml must be finite"),
+        )),
+        toml::Value::Float(number) if *number < 0.0 && !user_data => Err((
+            key.to_string(),
+            format!("{key} is {number}: no wasmgate setting takes a negative number"),
+        )),
+        toml::Value::Integer(number) if *number < 0 && !user_data => Err((
+            key.to_string(),
+            format!("{key} is {number}: no wasmgate setting takes a negative number"),
+        )),
+        toml::Value::Table(table) => {
+            for (name, child) in table {
+                let path = if key.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{key}.{name}")
+                };
+                check_numbers(child, &path)?;
+            }
+            Ok(())
+        }
+        toml::Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                check_numbers(child, &format!("{key}[{index}]"))?;
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Every code named in `[rules]` is one wasmgate or a loaded policy can produce (`known`): a
+/// typo would silently drop the override it meant. The error suggests the nearest code.
+pub fn check_rule_codes(
+    config: &LoadedConfig,
+    known: &dyn Fn(&str) -> bool,
+    candidates: &[String],
+) -> Result<(), ConfigError> {
+    for code in config.config.rules.keys() {
+        if known(code) {
+            continue;
+        }
+        let nearest = candidates
+            .iter()
+            .map(|candidate| (edit_distance(code, candidate), candidate))
+            .filter(|(distance, _)| *distance <= 3)
+            .min();
+        let hint = match nearest {
+            Some((_, candidate)) => format!("; did you mean `{candidate}`?"),
+            None => "; `wasmgate explain --list` lists the codes".to_string(),
+        };
+        return Err(ConfigError::Invalid {
+            path: config.display.clone(),
+            message: format!(
+                "[rules] names `{code}`, which no built-in rule or loaded policy produces{hint}"
+            ),
+            src: NamedSource::new(&config.display, config.source.clone()),
+            span: config
+                .span_of(&format!("rules.{code}"))
+                .or_else(|| config.span_of("rules"))
+                .map(SourceSpan::from),
+        });
+    }
+    Ok(())
+}
+
+/// Levenshtein distance, for did-you-mean.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = previous[j] + usize::from(ca != *cb);
+            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
 }
 
 /// Checks what types alone cannot: ranges and glob syntax. Returns the key path at fault.

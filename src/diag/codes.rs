@@ -369,6 +369,13 @@ pub const CODES: &[CodeInfo] = &[
         help: "Find what grew against the baseline (`delta` in `wasmgate facts`) and shrink it.",
     },
     CodeInfo {
+        code: "cost-unchecked",
+        default_severity: Severity::Warn,
+        config: "[finops] encoding with --no-compress",
+        summary: "Cost, cost change, trend and anomaly were not evaluated for an artifact because its served (compressed) size was not measured.",
+        help: "Run without --no-compress (as CI does) to evaluate the cost rules; raw bytes are never priced as if they were served.",
+    },
+    CodeInfo {
         code: "growth-anomaly",
         default_severity: Severity::Deny,
         config: "[finops] anomaly_warn, anomaly_deny, anomaly_min_history",

@@ -192,7 +192,9 @@ impl Write for ByteCounter {
     }
 }
 
-/// The size of `PATH.gz` / `PATH.br` if it decompresses to exactly `bytes`.
+/// The size of `PATH.gz` / `PATH.br` if it is a regular file that decompresses, as a
+/// standard stream, to exactly `bytes` within the size and time bounds. A multi-member gzip
+/// or a large-window brotli stream (not RFC 7932, which browsers do not accept) never counts.
 fn sibling_size(codec: Codec, path: &Path, bytes: &[u8]) -> Option<u64> {
     let extension = match codec {
         Codec::Gzip => "gz",
@@ -202,20 +204,75 @@ fn sibling_size(codec: Codec, path: &Path, bytes: &[u8]) -> Option<u64> {
     name.push(".");
     name.push(extension);
     let sibling = path.with_file_name(name);
-    let file = fs::File::open(&sibling).ok()?;
-    let compressed_len = file.metadata().ok()?.len();
+    let (file, compressed_len) = crate::untrusted::open(&sibling).ok()?;
+    if compressed_len > crate::untrusted::Kind::Sibling(bytes.len() as u64).cap() {
+        return None;
+    }
+    let mut file = Deadline::new(file.take(compressed_len));
+    if let Codec::Brotli = codec {
+        let mut first = [0u8; 1];
+        file.read_exact(&mut first).ok()?;
+        // WBITS 0b0010001 (LSB first) is the large-window extension's marker.
+        if first[0] & 0x7f == 0x11 {
+            return None;
+        }
+        file.rewind_first(first[0]);
+    }
     // Decompression is bounded by the artifact's own length: a bomb stops at one byte more.
     let limit = bytes.len() as u64 + 1;
     let mut decompressed = Vec::with_capacity(bytes.len());
     let read = match codec {
-        Codec::Gzip => flate2::read::MultiGzDecoder::new(file)
-            .take(limit)
-            .read_to_end(&mut decompressed),
+        Codec::Gzip => {
+            let mut decoder = flate2::read::GzDecoder::new(file);
+            let read = (&mut decoder).take(limit).read_to_end(&mut decompressed);
+            // A second member after the first is not one standard stream.
+            let mut rest = decoder.into_inner();
+            let mut probe = [0u8; 1];
+            match rest.read(&mut probe) {
+                Ok(0) => read,
+                _ => return None,
+            }
+        }
         Codec::Brotli => brotli::Decompressor::new(file, 64 * 1024)
             .take(limit)
             .read_to_end(&mut decompressed),
     };
     (read.is_ok() && decompressed == bytes).then_some(compressed_len)
+}
+
+/// A reader that gives up after a few seconds: a sibling is an optimisation, never a stall.
+struct Deadline<R> {
+    inner: R,
+    until: std::time::Instant,
+    pending: Option<u8>,
+}
+
+impl<R: Read> Deadline<R> {
+    fn new(inner: R) -> Self {
+        Deadline {
+            inner,
+            until: std::time::Instant::now() + std::time::Duration::from_secs(5),
+            pending: None,
+        }
+    }
+
+    fn rewind_first(&mut self, byte: u8) {
+        self.pending = Some(byte);
+    }
+}
+
+impl<R: Read> Read for Deadline<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if std::time::Instant::now() > self.until {
+            return Err(io::Error::new(io::ErrorKind::TimedOut, "sibling took too long"));
+        }
+        if let (Some(byte), Some(first)) = (self.pending, buf.first_mut()) {
+            *first = byte;
+            self.pending = None;
+            return Ok(1);
+        }
+        self.inner.read(buf)
+    }
 }
 
 /// The key names the content, the settings and the wasmgate version: another encoder version
@@ -232,16 +289,31 @@ fn cache_key(codec: Codec, sha256: &str, options: &SizeOptions) -> String {
     format!("{key}.v{version}")
 }
 
+/// An entry is one small number in a regular file: anything else (a link to `/dev/zero`, a
+/// FIFO, a huge file) is no entry.
 fn read_cache(path: &Path) -> Option<u64> {
-    fs::read_to_string(path).ok()?.trim().parse().ok()
+    let bytes = crate::untrusted::read(path, crate::untrusted::Kind::CacheEntry).ok()?;
+    std::str::from_utf8(&bytes).ok()?.trim().parse().ok()
 }
 
 fn write_cache(dir: &Path, key: &str, size: u64) -> io::Result<()> {
     fs::create_dir_all(dir)?;
-    // Write then rename, so a parallel run never reads half a number.
+    // A fresh file (never one a link points at), then a rename, which replaces a link at
+    // the destination instead of writing through it; a parallel run never reads half a number.
     let temporary = dir.join(format!("{key}.{}.tmp", std::process::id()));
-    fs::write(&temporary, format!("{size}\n"))?;
-    fs::rename(&temporary, dir.join(key))
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temporary)?;
+    let written = file.write_all(format!("{size}\n").as_bytes());
+    drop(file);
+    if let Err(e) = written {
+        let _ = fs::remove_file(&temporary);
+        return Err(e);
+    }
+    fs::rename(&temporary, dir.join(key)).inspect_err(|_| {
+        let _ = fs::remove_file(&temporary);
+    })
 }
 
 #[cfg(test)]

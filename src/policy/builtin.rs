@@ -134,6 +134,11 @@ pub fn config_data(config: &Config) -> Value {
             "required": config.sbom.required,
             "licenses_allow": config.sbom.licenses_allow,
             "licenses_deny": config.sbom.licenses_deny,
+            "unlicensed": match config.sbom.unlicensed {
+                crate::config::Level::Deny => "deny",
+                crate::config::Level::Warn => "warn",
+                crate::config::Level::Allow => "allow",
+            },
             "model_card": config.sbom.model_card,
         },
         "signatures": {

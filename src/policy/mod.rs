@@ -55,6 +55,8 @@ pub struct PolicySet {
     packages: Vec<String>,
     /// User packages that will not run, with the file that declares them.
     pub skipped: Vec<(String, String)>,
+    /// Every user policy file with its package (`data.` prefixed) and whether it runs.
+    pub files: BTreeMap<String, (String, bool)>,
     timeout_ms: u64,
 }
 
@@ -85,8 +87,10 @@ pub fn load(options: &PolicyOptions) -> Result<PolicySet, Error> {
     // User policies may be v0; the built-ins above were already parsed as v1.
     engine.set_rego_v0(options.rego_v0);
     let mut user_packages: BTreeMap<String, String> = BTreeMap::new();
+    let mut files = BTreeMap::new();
     for source in &options.sources {
         let package = add(&mut engine, &source.name, &source.text)?;
+        files.insert(source.name.clone(), (package.clone(), false));
         user_packages
             .entry(package)
             .or_insert_with(|| source.name.clone());
@@ -113,6 +117,13 @@ pub fn load(options: &PolicyOptions) -> Result<PolicySet, Error> {
     Ok(PolicySet {
         engine,
         sources,
+        files: files
+            .into_iter()
+            .map(|(file, (package, _))| {
+                let runs = packages.contains(&package);
+                (file, (package, runs))
+            })
+            .collect(),
         packages,
         skipped,
         timeout_ms: options.timeout_ms,

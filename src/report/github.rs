@@ -39,16 +39,12 @@ pub fn annotations(report: &Report) -> String {
     out
 }
 
-/// Escaping for a command's message.
 fn data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    super::escape::workflow_data(text)
 }
 
-/// Escaping for a command's property values.
 fn property(text: &str) -> String {
-    data(text).replace(':', "%3A").replace(',', "%2C")
+    super::escape::workflow_property(text)
 }
 
 /// Rows beyond this go into a collapsed `<details>` block.
@@ -90,8 +86,8 @@ pub fn summary(report: &Report) -> String {
             );
             let _ = writeln!(
                 table,
-                "| `{}` | {} | {} | {} | {change} | {} |",
-                cell(&artifact.path),
+                "| {} | {} | {} | {} | {change} | {} |",
+                code_span(&artifact.path),
                 human_bytes(artifact.raw),
                 size(artifact.gzip),
                 size(artifact.brotli),
@@ -117,12 +113,12 @@ pub fn summary(report: &Report) -> String {
         for finding in &findings {
             let _ = writeln!(
                 list,
-                "- **`{}`** {}{}",
-                finding.code,
+                "- **{}** {}{}",
+                code_span(&finding.code),
                 finding
                     .artifact
                     .as_ref()
-                    .map(|a| format!("`{}`: ", cell(a)))
+                    .map(|a| format!("{}: ", code_span(a)))
                     .unwrap_or_default(),
                 cell(&finding.message)
             );
@@ -136,7 +132,7 @@ pub fn summary(report: &Report) -> String {
         .flat_map(|a| {
             a.hints
                 .iter()
-                .map(move |h| format!("- `{}`: {}", cell(&a.path), cell(h)))
+                .map(move |h| format!("- {}: {}", code_span(&a.path), cell(h)))
         })
         .collect();
     if !hints.is_empty() {
@@ -148,8 +144,8 @@ pub fn summary(report: &Report) -> String {
         Some(git) => {
             let base = match (&git.base, &git.merge_base) {
                 (Some(base), Some(merge_base)) => format!(
-                    "base `{}` ({}), merge-base `{}`",
-                    cell(base),
+                    "base {} ({}), merge-base `{}`",
+                    code_span(base),
                     cell(&git.reason),
                     merge_base.chars().take(12).collect::<String>()
                 ),
@@ -185,9 +181,12 @@ fn collapse(out: &mut String, title: &str, rows: usize, body: &str) {
     }
 }
 
-/// Markdown table cells must not break the table.
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+    super::escape::markdown(text)
+}
+
+fn code_span(text: &str) -> String {
+    super::escape::code_span(text)
 }
 
 fn human_bytes(n: u64) -> String {

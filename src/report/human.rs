@@ -40,6 +40,7 @@ pub fn render_diagnostic(diagnostic: &dyn Diagnostic, style: HumanStyle) -> Stri
 
 /// Renders the whole report.
 pub fn render(report: &Report, style: HumanStyle) -> String {
+    let report = &for_terminal(report);
     let mut out = String::new();
     for finding in &report.findings {
         if style.quiet && finding.severity == Severity::Warn {
@@ -184,4 +185,37 @@ fn git_line(git: &super::GitSummary) -> String {
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+/// The report with every string that can carry PR data escaped for a terminal: one line
+/// each, no escape sequences, whatever `--color` says.
+fn for_terminal(report: &Report) -> Report {
+    use super::escape::terminal;
+    let mut safe = report.clone();
+    for finding in &mut safe.findings {
+        finding.code = terminal(&finding.code);
+        finding.message = terminal(&finding.message);
+        finding.artifact = finding.artifact.as_deref().map(terminal);
+        finding.help = finding.help.as_deref().map(terminal);
+        for location in [&mut finding.location, &mut finding.snippet].into_iter().flatten() {
+            location.file = terminal(&location.file);
+        }
+    }
+    for artifact in &mut safe.artifacts {
+        artifact.path = terminal(&artifact.path);
+        artifact.hints = artifact.hints.iter().map(|h| terminal(h)).collect();
+    }
+    if let Some(git) = &mut safe.git {
+        git.base = git.base.as_deref().map(terminal);
+        git.reason = terminal(&git.reason);
+    }
+    if let Some(error) = &mut safe.error {
+        error.message = terminal(&error.message);
+    }
+    safe.sources = safe
+        .sources
+        .into_iter()
+        .map(|(name, text)| (terminal(&name), text))
+        .collect();
+    safe
 }

@@ -2,6 +2,7 @@
 //!
 //! Renderers (`human`, `json`) see only these types, never wasmparser, git or regorus ones.
 
+pub mod escape;
 pub mod github;
 pub mod human;
 pub mod json;
