@@ -107,7 +107,9 @@ fn gather(
     }
     let context = context::build(request, &found)?;
     let mut document = input::build(found, context);
-    document.gate_files_not_regular.clone_from(&request.gate_problems);
+    document
+        .gate_files_not_regular
+        .clone_from(&request.gate_problems);
     refused.sort_by(|a, b| a.path.cmp(&b.path));
     document.refused_artifacts = refused;
     let config = &request.config.config;

@@ -246,6 +246,10 @@ pub struct KeygenArgs {
     /// Write PEM (PKCS#8 / SPKI) instead of wasmsign2's compact key files.
     #[arg(long)]
     pub pem: bool,
+
+    /// Replace existing key files (a secret key is never overwritten silently).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `sign` options.

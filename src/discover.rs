@@ -85,7 +85,11 @@ pub fn discover(options: &DiscoverOptions<'_>) -> Result<Discovered, Error> {
                 found.entry(display).or_insert(real);
             }
         }
-        Entry::Refused { found: path, code, reason } => {
+        Entry::Refused {
+            found: path,
+            code,
+            reason,
+        } => {
             let display = display_path(&path, options.root);
             if !exclude.is_match(display.trim_end_matches('/')) {
                 refused.entry(display.clone()).or_insert(RefusedArtifact {
@@ -161,8 +165,15 @@ pub fn discover(options: &DiscoverOptions<'_>) -> Result<Discovered, Error> {
 
 /// One matching entry: a file to read, or one refused.
 enum Entry {
-    File { found: PathBuf, real: PathBuf },
-    Refused { found: PathBuf, code: &'static str, reason: String },
+    File {
+        found: PathBuf,
+        real: PathBuf,
+    },
+    Refused {
+        found: PathBuf,
+        code: &'static str,
+        reason: String,
+    },
 }
 
 const OUTSIDE: &str = "artifact-outside-root";
@@ -192,8 +203,7 @@ impl Walker<'_> {
         }
         if !given.contains(['*', '?', '[', '{']) {
             // A name on a path through a link that is missing, or a dangling link.
-            if path.parent().is_some_and(Path::exists) || std::fs::symlink_metadata(&path).is_ok()
-            {
+            if path.parent().is_some_and(Path::exists) || std::fs::symlink_metadata(&path).is_ok() {
                 return Err(Error::MissingPath {
                     path: given.to_string(),
                 });
@@ -310,7 +320,7 @@ impl Walker<'_> {
         match path.canonicalize() {
             Ok(real) if real.starts_with(root) => None,
             _ => Some(Entry::Refused {
-                found: path.join(""),
+                found: path.to_path_buf(),
                 code: OUTSIDE,
                 reason: "a directory reached through a symlink that leaves the repository; nothing under it was read (--allow-outside-root reads it)".to_string(),
             }),
@@ -348,7 +358,10 @@ impl Walker<'_> {
             Ok(real) => real,
             Err(e) => {
                 let what = if metadata.file_type().is_symlink() {
-                    format!("a symlink that resolves to nothing ({})", untrusted::io_message(&e))
+                    format!(
+                        "a symlink that resolves to nothing ({})",
+                        untrusted::io_message(&e)
+                    )
                 } else {
                     untrusted::io_message(&e)
                 };

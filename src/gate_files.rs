@@ -68,7 +68,11 @@ impl<'a> GateReader<'a> {
 
     /// Where the gate reads: `merge-base` or `work tree`.
     pub fn tree_name(&self) -> &'static str {
-        if self.base.is_some() { "merge-base" } else { "work tree" }
+        if self.base.is_some() {
+            "merge-base"
+        } else {
+            "work tree"
+        }
     }
 
     /// The gate path of an absolute path, computed lexically.
@@ -191,7 +195,8 @@ impl<'a> GateReader<'a> {
 
     /// Every problem found, sorted.
     pub fn problems(mut self) -> Vec<GateFileProblem> {
-        self.found.sort_by(|a, b| (&a.path, &a.tree).cmp(&(&b.path, &b.tree)));
+        self.found
+            .sort_by(|a, b| (&a.path, &a.tree).cmp(&(&b.path, &b.tree)));
         self.found.dedup();
         self.found
     }

@@ -27,7 +27,12 @@ fn main() -> ExitCode {
         Command::Facts(gate) => facts(&args, gate, error_style),
         Command::Baseline(baseline_args) => baseline(&args, baseline_args, error_style),
         Command::Keygen(keygen) => respond(
-            signing::keygen(&keygen.secret_key, &keygen.public_key, keygen.pem),
+            signing::keygen(
+                &keygen.secret_key,
+                &keygen.public_key,
+                keygen.pem,
+                keygen.force,
+            ),
             &args,
             error_style,
         ),
@@ -129,6 +134,7 @@ fn check(args: &Args, gate: &GateArgs, style: HumanStyle, error_style: HumanStyl
         if args.verbose {
             log_request(&request);
         }
+        log_notes(&request, args.quiet);
         output_settings = request.config.config.output.clone();
         let progress = progress::Spinner::new(std::io::stderr().is_terminal() && !args.quiet);
         wasmgate::check(&request, &progress)
@@ -204,6 +210,7 @@ fn facts(args: &Args, gate: &GateArgs, error_style: HumanStyle) -> u8 {
         if args.verbose {
             log_request(&request);
         }
+        log_notes(&request, args.quiet);
         let progress = progress::Spinner::new(std::io::stderr().is_terminal() && !args.quiet);
         wasmgate::collect_facts(&request, &progress)
     });
@@ -258,6 +265,21 @@ fn baseline(args: &Args, baseline_args: &BaselineArgs, error_style: HumanStyle) 
             ))
         }
         Err(error) => report_error(&error, error_style),
+    }
+}
+
+/// Notes change no verdict (a cache directory refused, say) but are worth a line on stderr.
+fn log_notes(request: &wasmgate::CheckRequest, quiet: bool) {
+    if quiet {
+        return;
+    }
+    let mut err = std::io::stderr().lock();
+    for note in &request.notes {
+        let _ = writeln!(
+            err,
+            "wasmgate: note: {}",
+            wasmgate::report::escape::terminal(note)
+        );
     }
 }
 

@@ -12,10 +12,10 @@ use crate::diag::Error;
 use crate::facts::git::GoverningChange;
 use crate::facts::sbom::SbomOptions;
 use crate::facts::size::SizeOptions;
+use crate::gate_files::{self, GateFileProblem, GatePath, GateReader};
 use crate::git::Repo;
 use crate::git::base::{self, Base, BaseEnv, BaseRequest};
 use crate::policy::{PolicyOptions, builtin};
-use crate::gate_files::{self, GateFileProblem, GatePath, GateReader};
 use crate::wasmsig::{KnownKey, keys};
 
 /// Everything the pipeline needs, resolved.
@@ -194,7 +194,10 @@ pub fn build(args: &GateArgs, config_path: Option<&Path>) -> Result<CheckRequest
         }
         match reader.policies(&location, &name_of, &root)? {
             Some(found) => {
-                named_policies.push((path.display().to_string(), found.iter().map(|s| s.name.clone()).collect()));
+                named_policies.push((
+                    path.display().to_string(),
+                    found.iter().map(|s| s.name.clone()).collect(),
+                ));
                 policy_sources.extend(found);
             }
             None => {
@@ -414,7 +417,8 @@ fn missing_named(what: &str, path: &str, reader: &GateReader<'_>) -> Error {
     } else {
         (
             "does not exist or is not a regular file".to_string(),
-            "check the path; wasmgate never falls back to defaults for a file it was told to read".to_string(),
+            "check the path; wasmgate never falls back to defaults for a file it was told to read"
+                .to_string(),
         )
     };
     Error::NamedInput {

@@ -8,7 +8,17 @@ use crate::diag::Error;
 use crate::wasmsig::{self, Coverage, Inspection, KnownKey, Source, keys};
 
 /// Writes a new key pair in wasmsign2's compact format (or PEM).
-pub fn keygen(secret: &Path, public: &Path, pem: bool) -> Result<String, Error> {
+pub fn keygen(secret: &Path, public: &Path, pem: bool, force: bool) -> Result<String, Error> {
+    if !force
+        && let Some(existing) = [secret, public]
+            .into_iter()
+            .find(|path| std::fs::symlink_metadata(path).is_ok())
+    {
+        return Err(Error::Key {
+            path: existing.display().to_string(),
+            message: "exists; keygen does not overwrite a key without --force".to_string(),
+        });
+    }
     let key = keys::generate().map_err(|e| Error::Key {
         path: secret.display().to_string(),
         message: e.0,
@@ -318,6 +328,24 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 
 /// Secret keys are written readable by their owner only.
 fn write_private(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    // Removed first so that the new file is created 0600, never a link's target rewritten.
+    let _ = std::fs::remove_file(path);
+    #[cfg(unix)]
+    {
+        use std::io::Write as _;
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+            .and_then(|mut file| file.write_all(bytes))
+            .map_err(|source| Error::Write {
+                path: path.display().to_string(),
+                source,
+            })?;
+    }
+    #[cfg(not(unix))]
     write(path, bytes)?;
     #[cfg(unix)]
     {

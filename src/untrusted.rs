@@ -265,22 +265,41 @@ mod tests {
             relative_to(Path::new("/repo/./a/b/../c.rego"), Path::new("/repo")),
             Some("a/c.rego".to_string())
         );
-        assert_eq!(relative_to(Path::new("/repo/../x"), Path::new("/repo")), None);
+        assert_eq!(
+            relative_to(Path::new("/repo/../x"), Path::new("/repo")),
+            None
+        );
     }
 
     #[test]
     fn caps_and_types_are_enforced() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("n");
-        std::fs::write(&file, "123456789012345678901234567890123456789012345678901234567890123456789").unwrap();
-        assert!(matches!(read(&file, Kind::CacheEntry), Err(Refusal::TooLarge { .. })));
-        assert!(matches!(read(dir.path(), Kind::Key), Err(Refusal::NotRegular("directory"))));
+        std::fs::write(
+            &file,
+            "123456789012345678901234567890123456789012345678901234567890123456789",
+        )
+        .unwrap();
+        assert!(matches!(
+            read(&file, Kind::CacheEntry),
+            Err(Refusal::TooLarge { .. })
+        ));
+        assert!(matches!(
+            read(dir.path(), Kind::Key),
+            Err(Refusal::NotRegular("directory"))
+        ));
         #[cfg(unix)]
         {
             let link = dir.path().join("link");
             std::os::unix::fs::symlink(&file, &link).unwrap();
-            assert!(matches!(read(&link, Kind::Key), Err(Refusal::NotRegular("symlink"))));
+            assert!(matches!(
+                read(&link, Kind::Key),
+                Err(Refusal::NotRegular("symlink"))
+            ));
         }
-        assert!(matches!(read(&dir.path().join("none"), Kind::Key), Err(Refusal::Missing)));
+        assert!(matches!(
+            read(&dir.path().join("none"), Kind::Key),
+            Err(Refusal::Missing)
+        ));
     }
 }

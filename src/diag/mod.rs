@@ -334,7 +334,9 @@ pub enum Error {
     #[error("{path} at {commit} is {size} bytes, more than the {cap}-byte limit for a gate file")]
     #[diagnostic(
         code(wasmgate::git::blob_too_large),
-        help("gate files (config, policies, keys, baseline) are small text files; check what was committed at that path")
+        help(
+            "gate files (config, policies, keys, baseline) are small text files; check what was committed at that path"
+        )
     )]
     BlobTooLarge {
         /// The path in the tree.
@@ -397,7 +399,9 @@ pub enum Error {
     #[error("{path}: {noun} {problem}")]
     #[diagnostic(
         code(wasmgate::io::refused),
-        help("wasmgate reads only regular files inside the repository, within a size limit; replace the link or special file with the file itself")
+        help(
+            "wasmgate reads only regular files inside the repository, within a size limit; replace the link or special file with the file itself"
+        )
     )]
     Refused {
         /// The file.
@@ -410,10 +414,7 @@ pub enum Error {
 
     /// A bound on memory or work was reached.
     #[error("{what} exceeded its bound: {message}")]
-    #[diagnostic(
-        code(wasmgate::limits::exhausted),
-        help("{help}")
-    )]
+    #[diagnostic(code(wasmgate::limits::exhausted), help("{help}"))]
     Exhausted {
         /// What ran out.
         what: String,

@@ -264,7 +264,10 @@ impl<R: Read> Deadline<R> {
 impl<R: Read> Read for Deadline<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if std::time::Instant::now() > self.until {
-            return Err(io::Error::new(io::ErrorKind::TimedOut, "sibling took too long"));
+            return Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "sibling took too long",
+            ));
         }
         if let (Some(byte), Some(first)) = (self.pending, buf.first_mut()) {
             *first = byte;

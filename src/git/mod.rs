@@ -8,7 +8,6 @@ pub mod base;
 
 use std::path::{Path, PathBuf};
 
-
 use git2::{ErrorCode, Oid, Repository};
 
 use crate::diag::Error;

@@ -28,9 +28,13 @@ fn is_control(c: char) -> bool {
 
 /// A GitHub workflow command's message, as `@actions/core` escapes it (`%`, CR, LF).
 pub fn workflow_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    // Other controls (ESC, OSC) are made visible too: the log is a terminal.
+    terminal(
+        &text
+            .replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A"),
+    )
 }
 
 /// A GitHub workflow command's property value (also `:` and `,`).

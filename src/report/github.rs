@@ -8,6 +8,14 @@ use super::{Report, Severity, Verdict};
 /// Annotations, one per finding.
 pub fn annotations(report: &Report) -> String {
     let mut out = String::new();
+    if let Some(error) = &report.error {
+        let _ = writeln!(
+            out,
+            "::error title={}::{}",
+            property("wasmgate could not decide"),
+            data(&error.message)
+        );
+    }
     for finding in &report.findings {
         let command = match finding.severity {
             Severity::Deny => "error",

@@ -197,7 +197,10 @@ fn for_terminal(report: &Report) -> Report {
         finding.message = terminal(&finding.message);
         finding.artifact = finding.artifact.as_deref().map(terminal);
         finding.help = finding.help.as_deref().map(terminal);
-        for location in [&mut finding.location, &mut finding.snippet].into_iter().flatten() {
+        for location in [&mut finding.location, &mut finding.snippet]
+            .into_iter()
+            .flatten()
+        {
             location.file = terminal(&location.file);
         }
     }

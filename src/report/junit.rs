@@ -26,9 +26,21 @@ pub fn render(report: &Report) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
-        "<testsuites name=\"wasmgate\" tests=\"{}\" failures=\"{failures}\" errors=\"0\">",
-        suites.len() * rules.len()
+        "<testsuites name=\"wasmgate\" tests=\"{}\" failures=\"{failures}\" errors=\"{}\">",
+        suites.len() * rules.len() + usize::from(report.error.is_some()),
+        usize::from(report.error.is_some())
     );
+    // Exit 2 is an error test case, so that a JUnit view never shows a run that could not
+    // decide as green.
+    if let Some(error) = &report.error {
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"wasmgate\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n    <testcase classname=\"wasmgate\" name=\"gate could decide\">\n      <error message=\"{}\" type=\"{}\">{}</error>\n    </testcase>\n  </testsuite>",
+            escape(&error.message),
+            escape(error.code.as_deref().unwrap_or("wasmgate::error")),
+            escape(error.help.as_deref().unwrap_or_default())
+        );
+    }
     for suite in suites {
         let name = suite.unwrap_or("wasmgate");
         let findings: Vec<_> = report

@@ -37,12 +37,30 @@ pub fn render(report: &Report) -> String {
                 }
             },
             "columnKind": "unicodeCodePoints",
+            "invocations": [invocation(report)],
             "results": results,
         }]
     });
     let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// Whether the gate could decide: code scanning shows a run without results as clean, so an
+/// exit 2 must say it failed and why.
+fn invocation(report: &Report) -> Value {
+    match &report.error {
+        None => json!({"executionSuccessful": true}),
+        Some(error) => json!({
+            "executionSuccessful": false,
+            "exitCode": 2,
+            "toolExecutionNotifications": [{
+                "level": "error",
+                "message": {"text": format!("wasmgate could not decide: {}", error.message)},
+                "descriptor": {"id": error.code.clone().unwrap_or_else(|| "wasmgate::error".to_string())},
+            }],
+        }),
+    }
 }
 
 fn rule(id: &str) -> Value {

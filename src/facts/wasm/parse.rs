@@ -14,8 +14,8 @@ use wasmparser::{
 
 use super::model::{
     ComponentFacts, ComponentItem, CustomSection, Export, FuncType, Global, Import, LimitExceeded,
-    Limits, Memory,
-    NestedModule, Producer, Producers, Section, Table, ValidationError, WasmFacts, WasmKind,
+    Limits, Memory, NestedModule, Producer, Producers, Section, Table, ValidationError, WasmFacts,
+    WasmKind,
 };
 use super::proposals::{self, Proposals};
 
@@ -514,7 +514,11 @@ impl<'a> Walker<'a> {
     fn finish(mut self, range: Range<u64>, error: Option<ValidationError>) -> Parsed<'a> {
         let counted = [
             ("sections", self.counts.sections, self.limits.sections),
-            ("custom sections", self.counts.custom_sections, self.limits.custom_sections),
+            (
+                "custom sections",
+                self.counts.custom_sections,
+                self.limits.custom_sections,
+            ),
             ("imports", self.counts.imports, self.limits.imports),
             ("exports", self.counts.exports, self.limits.exports),
         ];

@@ -1,0 +1,417 @@
+//! Issue 10: a PR must never be able to make its own gate pass. Each test builds a real
+//! repository, lets a "PR" attack the gate one way, and checks the run ends in 1 or 2.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{GitRepo, Sandbox, check_json, has, run};
+
+/// main has a config that denies every artifact over 10 raw bytes; the PR branch `pr`.
+fn guarded() -> GitRepo {
+    let repo = GitRepo::new();
+    repo.commit(
+        "gate",
+        &[
+            ("wasmgate.toml", b"[[budgets]]\nraw = 10\n"),
+            (
+                "policies/team.rego",
+                b"package wasmgate\n\nimport rego.v1\n\nwarn contains \"team\" if true\n",
+            ),
+        ],
+    );
+    repo.branch("pr");
+    repo.sandbox.wasm("dist/app.wasm", "app");
+    repo
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_config_is_not_followed_and_denies() {
+    let repo = guarded();
+    std::fs::remove_file(repo.path().join("wasmgate.toml")).unwrap();
+    std::os::unix::fs::symlink("/dev/null", repo.path().join("wasmgate.toml")).unwrap();
+    repo.commit_all("loosen");
+    let (code, report, stderr) = check_json(&repo.sandbox, &["--base", "main"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(has(&report, "gate-file-not-regular", None));
+    // The base's budget still applied.
+    assert!(has(&report, "size-budget-exceeded", Some("dist/app.wasm")));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_policy_directory_is_reported() {
+    let repo = guarded();
+    std::fs::remove_dir_all(repo.path().join("policies")).unwrap();
+    let empty = repo.sandbox.write("elsewhere/none.txt", "");
+    std::os::unix::fs::symlink(empty.parent().unwrap(), repo.path().join("policies")).unwrap();
+    repo.commit_all("drop policies");
+    let (code, report, _) = check_json(&repo.sandbox, &["--base", "main"]);
+    assert_eq!(code, 1);
+    assert!(has(&report, "gate-file-not-regular", None));
+    assert!(
+        has(&report, "policy-violation", None)
+            || report.findings.iter().any(|f| f.message == "team")
+    );
+}
+
+#[test]
+fn a_config_added_in_a_subdirectory_never_governs() {
+    let repo = guarded();
+    repo.sandbox.write("sub/wasmgate.toml", "");
+    repo.sandbox.wasm("sub/dist/app.wasm", "app");
+    repo.commit_all("own config");
+    let (code, report, stderr) = run_in(&repo, "sub", &["--base", "main"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(has(&report, "size-budget-exceeded", None));
+    let change = report
+        .findings
+        .iter()
+        .find(|f| f.code == "policy-changed")
+        .expect("the added config is a governing change");
+    assert!(
+        change.message.contains("sub/wasmgate.toml"),
+        "{}",
+        change.message
+    );
+}
+
+fn run_in(repo: &GitRepo, dir: &str, args: &[&str]) -> (i32, wasmgate::report::Report, String) {
+    let (code, stdout, stderr) = run(repo
+        .cmd()
+        .current_dir(repo.path().join(dir))
+        .args(["check", "--format", "json"])
+        .args(args));
+    let report = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout} {stderr}"));
+    (code, report, stderr)
+}
+
+#[test]
+fn a_policy_named_inside_the_repo_is_read_at_the_merge_base() {
+    let repo = guarded();
+    repo.sandbox.write(
+        "rules/extra.rego",
+        "package wasmgate\n\nimport rego.v1\n\ndeny contains \"base says no\" if true\n",
+    );
+    repo.commit_all("extra");
+    repo.checkout("main");
+    repo.commit(
+        "land",
+        &[(
+            "rules/extra.rego",
+            b"package wasmgate\n\nimport rego.v1\n\ndeny contains \"base says no\" if true\n",
+        )],
+    );
+    repo.branch("pr2");
+    repo.sandbox.wasm("dist/app.wasm", "app");
+    repo.sandbox.write(
+        "rules/extra.rego",
+        "package wasmgate\n\nimport rego.v1\n\ndeny contains \"x\" if false\n",
+    );
+    repo.commit_all("weaken");
+    let (code, report, _) = check_json(
+        &repo.sandbox,
+        &["--base", "main", "--policy", "rules/extra.rego"],
+    );
+    assert_eq!(code, 1);
+    assert!(report.findings.iter().any(|f| f.message == "base says no"));
+    assert!(has(&report, "policy-changed", None));
+}
+
+#[test]
+fn explicit_inputs_that_cannot_be_honoured_are_exit_2() {
+    let sandbox = Sandbox::new();
+    sandbox.wasm("dist/app.wasm", "app");
+    let (code, _, stderr) = run(sandbox.cmd().args(["check", "--config", "missing.toml"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("missing.toml"), "{stderr}");
+    let (code, _, stderr) = run(sandbox
+        .cmd()
+        .env("WASMGATE_CONFIG", "nope.toml")
+        .arg("check"));
+    assert_eq!(code, 2, "{stderr}");
+    // A base named with no repository to use it in.
+    let (code, _, stderr) = run(sandbox.cmd().args(["check", "--base", "main"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("not inside a git repository"), "{stderr}");
+    let (code, _, _) = run(sandbox.cmd().env("GITHUB_BASE_REF", "main").arg("check"));
+    assert_eq!(code, 2);
+    // A repository without commits.
+    git2::Repository::init(sandbox.path()).unwrap();
+    let (code, _, stderr) = run(sandbox.cmd().env("WASMGATE_BASE", "main").arg("check"));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("no commit"), "{stderr}");
+}
+
+#[test]
+fn config_mistakes_that_would_drop_a_rule_are_exit_2() {
+    let sandbox = Sandbox::new();
+    sandbox.wasm("dist/app.wasm", "app");
+    sandbox.write("wasmgate.toml", "[rules]\nmemroy-unbounded = \"deny\"\n");
+    let (code, _, stderr) = run(sandbox.cmd().arg("check"));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("did you mean `memory-unbounded`"),
+        "{stderr}"
+    );
+    for bad in [
+        "price_per_gb = inf",
+        "price_per_gb = nan",
+        "price_per_gb = -0.5",
+        "cache_hit_ratio = -1.0",
+    ] {
+        sandbox.write("wasmgate.toml", format!("[finops]\n{bad}\n"));
+        let (code, _, stderr) = run(sandbox.cmd().arg("check"));
+        assert_eq!(code, 2, "{bad}: {stderr}");
+        assert!(stderr.contains("finops."), "{bad}: {stderr}");
+    }
+    // A code a user policy spells out may be overridden.
+    sandbox.write("policies/team.rego", "package wasmgate\n\nimport rego.v1\n\ndeny contains {\"msg\": \"m\", \"code\": \"team-rule\"} if true\n");
+    sandbox.write("wasmgate.toml", "[rules]\nteam-rule = \"allow\"\n");
+    assert_ne!(run(sandbox.cmd().arg("check")).0, 2);
+}
+
+#[test]
+fn a_named_policy_that_runs_no_rule_is_exit_2() {
+    let sandbox = Sandbox::new();
+    sandbox.wasm("dist/app.wasm", "app");
+    sandbox.write(
+        "extra.rego",
+        "package other\n\nimport rego.v1\n\ndeny contains \"x\" if true\n",
+    );
+    let (code, _, stderr) = run(sandbox.cmd().args(["check", "--policy", "extra.rego"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("`other`"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_repository_are_never_read() {
+    let repo = guarded();
+    std::os::unix::fs::symlink("/proc/self/environ", repo.path().join("dist/env.wasm")).unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("x.wasm"), common::fixture("app")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), repo.path().join("dist/linked")).unwrap();
+    repo.commit_all("links");
+    for args in [vec![], vec!["dist/env.wasm"], vec!["dist/**/*.wasm"]] {
+        let (code, stdout, stderr) = run(repo.cmd().args(["check", "--no-base"]).args(&args));
+        assert_eq!(code, 1, "{args:?}: {stderr}");
+        assert!(
+            stdout.contains("artifact-outside-root"),
+            "{args:?}: {stdout}"
+        );
+        assert!(
+            !stdout.contains("PATH=") && !stderr.contains("PATH="),
+            "environment leaked"
+        );
+    }
+    let (_, report, _) = check_json(&repo.sandbox, &["--no-base"]);
+    assert!(has(&report, "artifact-outside-root", Some("dist/linked")));
+    assert!(has(&report, "artifact-outside-root", Some("dist/env.wasm")));
+    // The other artifact is still judged.
+    assert!(report.artifacts.iter().any(|a| a.path == "dist/app.wasm"));
+}
+
+#[cfg(unix)]
+#[test]
+fn special_and_dangling_entries_are_reported_not_dropped() {
+    let sandbox = Sandbox::new();
+    sandbox.wasm("dist/app.wasm", "app");
+    std::os::unix::fs::symlink("nowhere.wasm", sandbox.path().join("dist/dangling.wasm")).unwrap();
+    let fifo = sandbox.path().join("dist/pipe.wasm");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    // A FIFO sibling must not hang the gate either.
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(sandbox.path().join("dist/app.wasm.br"))
+            .status()
+            .unwrap()
+            .success()
+    );
+    let (code, report, stderr) = check_json(&sandbox, &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(has(
+        &report,
+        "artifact-unreadable",
+        Some("dist/dangling.wasm")
+    ));
+    assert!(has(&report, "artifact-unreadable", Some("dist/pipe.wasm")));
+    let pipe = common::finding(&report, "artifact-unreadable");
+    assert!(
+        report.findings.iter().any(|f| f.message.contains("fifo")),
+        "{}",
+        pipe.message
+    );
+}
+
+#[test]
+fn a_cache_inside_the_repository_is_refused() {
+    let sandbox = Sandbox::new();
+    git2::Repository::init(sandbox.path()).unwrap();
+    let module = common::fixture("app");
+    sandbox.write("dist/app.wasm", &module);
+    sandbox.write("wasmgate.toml", "[compression]\ncache_dir = \".cache\"\n");
+    let sha = {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(&module);
+        digest
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    let version = env!("CARGO_PKG_VERSION");
+    sandbox.write(&format!(".cache/{sha}.gzip-9.v{version}"), "10\n");
+    sandbox.write(&format!(".cache/{sha}.brotli-11-w22.v{version}"), "10\n");
+    let (code, stdout, stderr) = run(sandbox
+        .cmd()
+        .env_remove("WASMGATE_CACHE_DIR")
+        .env("XDG_CACHE_HOME", sandbox.cache_dir())
+        .args(["facts", "--no-base"]));
+    assert_eq!(code, 0, "{stderr}");
+    let facts: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let gzip = facts["artifacts"][0]["size"]["gzip"].as_u64().unwrap();
+    assert_ne!(gzip, 10, "a planted cache entry set the size");
+    assert!(stderr.contains("inside the repository"), "{stderr}");
+}
+
+#[test]
+fn a_large_window_brotli_sibling_is_not_trusted() {
+    let sandbox = Sandbox::new();
+    let module = common::module_with_data(40_000, 7);
+    sandbox.write("dist/app.wasm", &module);
+    // Large-window header (WBITS marker 0x11) in front of garbage: never a sibling size.
+    let mut fake = vec![0x11u8, 0x30];
+    fake.extend_from_slice(&[0u8; 100]);
+    sandbox.write("dist/app.wasm.br", &fake);
+    let facts = common::facts(&sandbox, &[]);
+    assert_eq!(facts["artifacts"][0]["size"]["brotli_source"], "computed");
+}
+
+#[test]
+fn hundreds_of_thousands_of_custom_sections_end_in_a_finding() {
+    let sandbox = Sandbox::new();
+    let mut bytes = b"\0asm\x01\0\0\0".to_vec();
+    for _ in 0..300_000 {
+        bytes.extend_from_slice(&[0, 1, 0]);
+    }
+    sandbox.write("dist/app.wasm", &bytes);
+    let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
+    assert_eq!(code, 1);
+    let limit = common::finding(&report, "wasm-limits-exceeded");
+    let details = limit.details.as_ref().unwrap();
+    assert!(report.findings.iter().any(
+        |f| f.code == "wasm-limits-exceeded" && f.details.as_ref().unwrap()["count"] == 300_000
+    ));
+    assert!(details["limit"].as_u64().unwrap() < 300_000);
+}
+
+#[test]
+fn no_compress_never_prices_raw_bytes_as_served() {
+    let sandbox = Sandbox::new();
+    sandbox.wasm("dist/app.wasm", "app");
+    sandbox.write(
+        "wasmgate.toml",
+        "[finops]\nmax_monthly_cost = 0.0\n[[finops.loads]]\nper_month = 1e12\n",
+    );
+    let (code, report, stderr) = check_json(&sandbox, &["--no-compress"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(has(&report, "cost-unchecked", Some("dist/app.wasm")));
+    assert!(!has(&report, "cost-budget-exceeded", None));
+    let (code, report, _) = check_json(&sandbox, &[]);
+    assert_eq!(code, 1);
+    assert!(has(&report, "cost-budget-exceeded", None));
+}
+
+#[test]
+fn hostile_names_cannot_forge_lines_or_escapes() {
+    let sandbox = Sandbox::new();
+    let name = "dist/x\n::error::forged\u{1b}[31m`|.wasm";
+    sandbox.wasm(name, "app");
+    let (_, stdout, _) = run(sandbox
+        .cmd()
+        .env("GITHUB_ACTIONS", "true")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .arg("check"));
+    assert!(
+        !stdout.lines().any(|l| l.starts_with("::error::forged")),
+        "{stdout}"
+    );
+    assert!(!stdout.contains('\u{1b}'), "raw ESC reached the terminal");
+    let (_, markdown, _) = run(sandbox.cmd().args(["check", "--format", "markdown"]));
+    assert!(
+        !markdown.lines().any(|l| l.starts_with("::error")),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("`` dist/x ::error::forged\\u{1b}[31m`\\|.wasm ``"),
+        "{markdown}"
+    );
+    let (_, junit, _) = run(sandbox.cmd().args(["check", "--format", "junit"]));
+    assert!(!junit.contains('\u{1b}'));
+    let (_, json, _) = run(sandbox.cmd().args(["check", "--format", "json"]));
+    let _: serde_json::Value = serde_json::from_str(&json).unwrap();
+}
+
+#[test]
+fn exit_2_is_visible_in_sarif_junit_and_github() {
+    let sandbox = Sandbox::new();
+    sandbox.wasm("dist/app.wasm", "app");
+    let (code, sarif, _) =
+        run(sandbox
+            .cmd()
+            .args(["check", "--config", "none.toml", "--format", "sarif"]));
+    assert_eq!(code, 2);
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    let invocation = &sarif["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    assert_eq!(
+        invocation["toolExecutionNotifications"][0]["level"],
+        "error"
+    );
+    let (_, junit, _) =
+        run(sandbox
+            .cmd()
+            .args(["check", "--config", "none.toml", "--format", "junit"]));
+    assert!(junit.contains("<error message="), "{junit}");
+    assert!(junit.contains("errors=\"1\""), "{junit}");
+    let (_, github, _) = run(sandbox
+        .cmd()
+        .env("GITHUB_ACTIONS", "true")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .args(["check", "--config", "none.toml"]));
+    assert!(
+        github
+            .lines()
+            .any(|l| l.starts_with("::error title=wasmgate could not decide::")),
+        "{github}"
+    );
+}
+
+#[test]
+fn keygen_never_overwrites_a_secret_key_silently() {
+    let sandbox = Sandbox::new();
+    let args = ["keygen", "--secret-key", "k.key", "--public-key", "k.pub"];
+    assert_eq!(run(sandbox.cmd().args(args)).0, 0);
+    let first = std::fs::read(sandbox.path().join("k.key")).unwrap();
+    let (code, _, stderr) = run(sandbox.cmd().args(args));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--force"), "{stderr}");
+    assert_eq!(std::fs::read(sandbox.path().join("k.key")).unwrap(), first);
+    assert_eq!(run(sandbox.cmd().args(args).arg("--force")).0, 0);
+    assert_ne!(std::fs::read(sandbox.path().join("k.key")).unwrap(), first);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(sandbox.path().join("k.key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
