@@ -389,9 +389,6 @@ pub struct PolicyConfig {
     pub rego_v0: bool,
     /// Evaluation time limit in milliseconds.
     pub timeout_ms: u64,
-    /// Memory bound of policy evaluation in MiB (a separate process under an address-space
-    /// limit): a runaway policy is exit 2, never an abort.
-    pub memory_mib: u64,
     /// Run the built-in policy library.
     pub builtin: bool,
     /// Merged into `data` for user policies.
@@ -406,7 +403,6 @@ impl Default for PolicyConfig {
             all_namespaces: false,
             rego_v0: false,
             timeout_ms: 10_000,
-            memory_mib: 2048,
             builtin: true,
             data: toml::Table::new(),
         }
