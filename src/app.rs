@@ -4,7 +4,6 @@
 //! `discover`, `measure` (facts per artifact), `context` (git, baseline, history), `input`,
 //! `policy` and `findings`.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -15,7 +14,7 @@ use crate::diag::Error;
 use crate::discover::{self, DiscoverOptions};
 use crate::findings;
 use crate::finops;
-use crate::hexdump::ByteSnippet;
+use crate::hexdump::{ByteSnippet, Snippets};
 use crate::input::{self, Artifact, InputDocument};
 use crate::measure;
 use crate::policy;
@@ -37,9 +36,6 @@ pub trait Progress: Sync {
 pub struct NoProgress;
 
 impl Progress for NoProgress {}
-
-/// Hex dumps around each artifact's first wasm error, by artifact path.
-pub type Snippets = BTreeMap<String, ByteSnippet>;
 
 /// Builds the policy input document (`wasmgate facts`).
 pub fn facts(request: &CheckRequest, progress: &dyn Progress) -> Result<InputDocument, Error> {
@@ -204,7 +200,13 @@ pub fn write_baseline(
     output: Option<&Path>,
 ) -> Result<(PathBuf, usize), Error> {
     let document = facts(request, progress)?;
-    let accepted = baseline::build(&document.artifacts, Compression::of(&request.sizes));
+    let accepted = baseline::build(
+        document
+            .artifacts
+            .iter()
+            .map(|a| (a.path.clone(), a.accepted())),
+        Compression::of(&request.sizes),
+    );
     let path = match output {
         Some(path) => request.cwd.join(path),
         None => request.root.join(&request.config.config.baseline.path),

@@ -8,8 +8,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::diag::Error;
+use crate::facts::size::SizeFacts;
 use crate::facts::size::SizeOptions;
-use crate::input::Artifact;
+use crate::facts::wasm::WasmFacts;
 
 /// Version tag of the baseline file.
 pub const BASELINE_VERSION: &str = "wasmgate.baseline/v1";
@@ -96,9 +97,9 @@ pub struct BaselineMemory {
     pub imported: bool,
 }
 
-/// The accepted facts of one artifact as the baseline records them.
-pub fn entry(artifact: &Artifact) -> BaselineEntry {
-    let wasm = &artifact.wasm;
+/// The accepted facts of one artifact (its digest, sizes and wasm facts) as the baseline
+/// records them.
+pub fn entry(sha256: &str, size: &SizeFacts, wasm: &WasmFacts) -> BaselineEntry {
     let mut imports: Vec<String> = wasm
         .imports
         .iter()
@@ -131,12 +132,12 @@ pub fn entry(artifact: &Artifact) -> BaselineEntry {
         list.dedup();
     }
     BaselineEntry {
-        sha256: artifact.sha256.clone(),
-        kind: artifact.wasm.kind.map(|k| format!("{k:?}").to_lowercase()),
+        sha256: sha256.to_string(),
+        kind: wasm.kind.map(|k| format!("{k:?}").to_lowercase()),
         size: BaselineSize {
-            raw: artifact.size.raw,
-            gzip: artifact.size.gzip,
-            brotli: artifact.size.brotli,
+            raw: size.raw,
+            gzip: size.gzip,
+            brotli: size.brotli,
         },
         imports,
         exports,
@@ -157,15 +158,15 @@ fn memory(m: &crate::facts::wasm::Memory) -> BaselineMemory {
     }
 }
 
-/// The baseline of a set of artifacts.
-pub fn build(artifacts: &[Artifact], compression: Compression) -> Baseline {
+/// The baseline of a set of artifacts, given as (path, accepted entry).
+pub fn build(
+    artifacts: impl IntoIterator<Item = (String, BaselineEntry)>,
+    compression: Compression,
+) -> Baseline {
     Baseline {
         schema_version: BASELINE_VERSION.to_string(),
         compression,
-        artifacts: artifacts
-            .iter()
-            .map(|a| (a.path.clone(), entry(a)))
-            .collect(),
+        artifacts: artifacts.into_iter().collect(),
     }
 }
 

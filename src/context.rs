@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
-use crate::baseline::{self, BaselineEntry};
+use crate::baseline::BaselineEntry;
 use crate::config::Trust;
 use crate::diag::Error;
 use crate::facts;
@@ -131,7 +131,7 @@ fn derived(
                 &request.sizes,
                 &request.config.config.limits.wasm(),
             );
-            (display.clone(), baseline::entry(&then))
+            (display.clone(), then.accepted())
         })
         .collect())
 }

@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::app::Snippets;
 use crate::config::{Level, LoadedConfig};
 use crate::diag::codes::{self, USER_POLICY_CODE};
+use crate::hexdump::Snippets;
 use crate::input::InputDocument;
 use crate::policy::{PolicySet, RawFinding};
 use crate::report::{

@@ -5,6 +5,9 @@ use std::fmt::Write as _;
 
 const WIDTH: usize = 16;
 
+/// Hex dumps around each artifact's first wasm error, by artifact path.
+pub type Snippets = std::collections::BTreeMap<String, ByteSnippet>;
+
 /// A hex dump with the position of one byte's two hex digits in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ByteSnippet {

@@ -1071,7 +1071,7 @@ fn check(config: &Config) -> Result<(), (String, String)> {
             ));
         }
     }
-    for code in crate::policy::builtin::NOT_OVERRIDABLE {
+    for code in crate::diag::codes::NOT_OVERRIDABLE {
         if config.rules.contains_key(*code) {
             return Err((
                 format!("rules.{code}"),

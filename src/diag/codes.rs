@@ -3,7 +3,41 @@
 //! Codes are a contract: CI configs and `[rules]` overrides name them. Never rename one; add a
 //! new code instead. `docs/rules.md` has one heading per code and a test keeps the two in step.
 
-use crate::report::Severity;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// How much a finding matters.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Fails the gate.
+    Deny,
+    /// Reported; the gate still passes.
+    Warn,
+}
+
+impl Severity {
+    /// `deny` or `warn`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Deny => "deny",
+            Severity::Warn => "warn",
+        }
+    }
+}
+
+/// Codes that no `[rules]` override may change: an invalid module, a gate file that is not a
+/// regular file, or an artifact that could not be read never passes the gate.
+pub const NOT_OVERRIDABLE: &[&str] = &[
+    "wasm-malformed",
+    "wasm-invalid",
+    "gate-file-not-regular",
+    "artifact-outside-root",
+    "artifact-unreadable",
+    "wasm-limits-exceeded",
+];
 
 /// One documented finding code.
 #[derive(Debug, Clone, Copy)]

@@ -46,7 +46,7 @@ pub struct InputDocument {
     /// or detected.
     pub cargo: Option<CargoFacts>,
     /// Cost, trend, anomaly and cost risk of the shipped bytes.
-    pub finops: Option<crate::finops::FinopsFacts>,
+    pub finops: Option<crate::finops::model::FinopsFacts>,
     /// Gate files (config, policies, keys, baseline) that are not regular files where the
     /// gate reads them or in the work tree: each is a `gate-file-not-regular` deny.
     #[serde(default)]
@@ -103,6 +103,13 @@ pub struct Artifact {
     pub history: Vec<HistoryPoint>,
 }
 
+impl Artifact {
+    /// This artifact's facts as a baseline records them.
+    pub fn accepted(&self) -> BaselineEntry {
+        baseline::entry(&self.sha256, &self.size, &self.wasm)
+    }
+}
+
 /// What the document is built from besides the artifacts.
 #[derive(Debug, Default)]
 pub struct Context {
@@ -139,7 +146,7 @@ pub fn build(mut artifacts: Vec<Artifact>, context: Context) -> InputDocument {
             (None, Some(entry)) => (entry, "merge-base"),
             (None, None) => continue,
         };
-        artifact.delta = Some(delta::compute(&before, &baseline::entry(artifact)));
+        artifact.delta = Some(delta::compute(&before, &artifact.accepted()));
         artifact.baseline = Some(before);
         artifact.baseline_origin = Some(origin.to_string());
     }

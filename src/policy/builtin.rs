@@ -40,16 +40,6 @@ pub const POLICIES: &[(&str, &str)] = &[
 /// file swapped for a link, or an artifact that could not be read never passes the gate.
 pub const ALWAYS_ON: &[&str] = &["lib.rego", "trust.rego", "wasm.rego"];
 
-/// Codes that no `[rules]` override may change, for the same reason.
-pub const NOT_OVERRIDABLE: &[&str] = &[
-    "wasm-malformed",
-    "wasm-invalid",
-    "gate-file-not-regular",
-    "artifact-outside-root",
-    "artifact-unreadable",
-    "wasm-limits-exceeded",
-];
-
 /// Name under which built-in policy files appear in diagnostics.
 pub fn display_name(file: &str) -> String {
     format!("<builtin>/policies/{file}")

@@ -17,27 +17,7 @@ use serde::{Deserialize, Serialize};
 /// Version tag of the JSON report.
 pub const REPORT_SCHEMA_VERSION: &str = "wasmgate.report/v1";
 
-/// How much a finding matters.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Fails the gate.
-    Deny,
-    /// Reported; the gate still passes.
-    Warn,
-}
-
-impl Severity {
-    /// `deny` or `warn`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Deny => "deny",
-            Severity::Warn => "warn",
-        }
-    }
-}
+pub use crate::diag::codes::Severity;
 
 /// The gate's decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

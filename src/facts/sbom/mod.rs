@@ -4,6 +4,7 @@
 
 mod cyclonedx;
 pub mod license;
+mod problem;
 mod schema;
 mod spdx;
 mod spdx_schema;
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use license::License;
+pub use problem::Problem;
 
 /// An SBOM larger than this is not read.
 const MAX_SBOM: u64 = 64 << 20;
@@ -129,15 +131,6 @@ pub struct Dependency {
     pub reference: String,
     /// References it depends on.
     pub depends_on: Vec<String>,
-}
-
-/// A problem with the SBOM document.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Problem {
-    /// JSON pointer to the failing value (`/components/3/hashes/0/alg`).
-    pub pointer: String,
-    /// What is wrong.
-    pub message: String,
 }
 
 /// Where SBOMs are.

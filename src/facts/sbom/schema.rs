@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use super::Problem;
+use super::problem::Problem;
 
 const BOM_1_4: &str = include_str!("../../../schema/external/bom-1.4.schema.json");
 const BOM_1_5: &str = include_str!("../../../schema/external/bom-1.5.schema.json");

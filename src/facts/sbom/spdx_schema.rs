@@ -7,7 +7,7 @@
 
 use serde_json::Value;
 
-use super::Problem;
+use super::problem::Problem;
 
 const CHECKSUM_ALGORITHMS: &[&str] = &[
     "SHA1",
