@@ -86,12 +86,12 @@ fn gather(
             Ok(measured) => measured,
             // A file that discovery saw but cannot be read is a finding, like a FIFO: the
             // other artifacts are still judged and the run still fails.
-            Err(error @ (Error::Read { .. } | Error::Refused { .. })) => {
-                refused.push(crate::discover::RefusedArtifact {
-                    path: path.display.clone(),
-                    code: "artifact-unreadable".to_string(),
-                    reason: crate::untrusted::strip_path(&error.to_string(), &path.display),
-                });
+            Err(Error::Read { source, .. }) => {
+                refused.push(unreadable(path, crate::untrusted::io_message(&source)));
+                continue;
+            }
+            Err(Error::Refused { problem, .. }) => {
+                refused.push(unreadable(path, problem));
                 continue;
             }
             Err(error) => return Err(error),
@@ -170,6 +170,17 @@ pub fn check(request: &CheckRequest, progress: &dyn Progress) -> Result<Report, 
         &request.config,
         &snippets,
     ))
+}
+
+fn unreadable(
+    path: &crate::discover::ArtifactPath,
+    reason: String,
+) -> crate::discover::RefusedArtifact {
+    crate::discover::RefusedArtifact {
+        path: path.display.clone(),
+        code: "artifact-unreadable".to_string(),
+        reason,
+    }
 }
 
 /// `[rules]` may name built-in codes and codes the loaded user policies spell out.

@@ -117,7 +117,7 @@ fn derived(
         let Some(relative) = repo.relative(&path) else {
             continue;
         };
-        if let Some(bytes) = repo.read_at(base.merge_base, &relative)? {
+        if let Some(bytes) = repo.read_at(base.merge_base, &relative, request.max_size)? {
             committed.push((artifact.path.clone(), path, bytes));
         }
     }

@@ -45,7 +45,7 @@ pub struct RefusedArtifact {
 }
 
 /// What discovery found.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Discovered {
     /// Artifacts to read, sorted by display name.
     pub artifacts: Vec<ArtifactPath>,
@@ -187,27 +187,20 @@ impl Walker<'_> {
     /// A PATHS entry: an existing file, a directory (recursive `*.wasm`), or a glob.
     fn expand(&self, given: &str) -> Result<Vec<Entry>, Error> {
         let path = self.options.cwd.join(given);
-        match std::fs::symlink_metadata(&path) {
-            Ok(metadata) if metadata.is_dir() => return Ok(self.walk(&path, &is_wasm)),
-            Ok(_) => {
-                // A link to a directory is walked like the directory, if it may be read.
-                if path.is_dir() {
-                    return Ok(match self.escapes(&path) {
-                        Some(refused) => vec![refused],
-                        None => self.walk(&path, &is_wasm),
-                    });
-                }
-                return Ok(self.classify(&path, true).into_iter().collect());
+        if let Ok(metadata) = std::fs::symlink_metadata(&path) {
+            if metadata.is_dir() {
+                return Ok(self.walk(&path, &is_wasm));
             }
-            Err(_) => {}
-        }
-        if !given.contains(['*', '?', '[', '{']) {
-            // A name on a path through a link that is missing, or a dangling link.
-            if path.parent().is_some_and(Path::exists) || std::fs::symlink_metadata(&path).is_ok() {
-                return Err(Error::MissingPath {
-                    path: given.to_string(),
+            // A link to a directory is walked like the directory, if it may be read.
+            if path.is_dir() {
+                return Ok(match self.escapes(&path) {
+                    Some(refused) => vec![refused],
+                    None => self.walk(&path, &is_wasm),
                 });
             }
+            return Ok(self.classify(&path, true).into_iter().collect());
+        }
+        if !given.contains(['*', '?', '[', '{']) {
             return Err(Error::MissingPath {
                 path: given.to_string(),
             });

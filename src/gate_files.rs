@@ -117,7 +117,7 @@ impl<'a> GateReader<'a> {
         match path {
             GatePath::Disk(path) => read_disk(path).map(Some).or_else(|e| match e {
                 Refusal::Missing => Ok(None),
-                other => Err(refused(&path.display().to_string(), other)),
+                other => Err(untrusted::error(path, Kind::GateFile, other)),
             }),
             GatePath::Repo(relative) => {
                 if self.base.is_some() {
@@ -213,8 +213,8 @@ impl<'a> GateReader<'a> {
     /// What `relative` is in the tree being read.
     fn entry(&self, relative: &str) -> Result<TreeEntry, Error> {
         match (self.repo, self.base) {
-            (Some(repo), Some(base)) => repo.entry_at(base, relative),
-            (Some(repo), None) => Ok(work_tree_entry(repo.workdir(), relative)),
+            (Some(repo), Some(base)) => repo.entry_at(base, relative, Kind::GateFile.cap()),
+            (Some(repo), None) => work_tree_entry(repo.workdir(), relative),
             (None, _) => Ok(TreeEntry::Missing),
         }
     }
@@ -233,50 +233,68 @@ impl<'a> GateReader<'a> {
     fn check_work_tree(&mut self, relative: &str, kind: &str, directory_ok: bool) {
         let Some(repo) = self.repo else { return };
         let workdir = repo.workdir().to_path_buf();
-        match work_tree_entry(&workdir, relative) {
-            TreeEntry::NotRegular(found) => self.record(relative, kind, "work tree", found),
-            TreeEntry::Dir if !directory_ok => {
+        match probe(&workdir, relative) {
+            Probe::NotRegular(found) => self.record(relative, kind, "work tree", found),
+            Probe::Dir if !directory_ok => {
                 self.record(relative, kind, "work tree", "directory");
             }
-            TreeEntry::Dir => {
+            Probe::Dir => {
                 for file in work_tree_list(&workdir, relative) {
-                    if let TreeEntry::NotRegular(found) = work_tree_entry(&workdir, &file)
+                    if let Probe::NotRegular(found) = probe(&workdir, &file)
                         && (is_policy(&file) || found == "symlink")
                     {
                         self.record(&file, kind, "work tree", found);
                     }
                 }
             }
-            _ => {}
+            Probe::Missing | Probe::File(_) => {}
         }
     }
 }
 
 /// What `relative` is in the work tree, checking every component without following links.
-pub fn work_tree_entry(workdir: &Path, relative: &str) -> TreeEntry {
+/// A gate file that is there but cannot be read (too large, unreadable) is an error: it must
+/// not turn into "no file" and so into the defaults.
+fn work_tree_entry(workdir: &Path, relative: &str) -> Result<TreeEntry, Error> {
+    Ok(match probe(workdir, relative) {
+        Probe::File(path) => match untrusted::read(&path, Kind::GateFile) {
+            Ok(bytes) => TreeEntry::File(bytes),
+            Err(Refusal::NotRegular(found)) => TreeEntry::NotRegular(found),
+            Err(Refusal::Missing) => TreeEntry::Missing,
+            Err(refusal) => return Err(untrusted::error(&path, Kind::GateFile, refusal)),
+        },
+        Probe::Missing => TreeEntry::Missing,
+        Probe::Dir => TreeEntry::Dir,
+        Probe::NotRegular(found) => TreeEntry::NotRegular(found),
+    })
+}
+
+/// The type of a work-tree entry, found without reading it.
+enum Probe {
+    Missing,
+    File(PathBuf),
+    Dir,
+    NotRegular(&'static str),
+}
+
+fn probe(workdir: &Path, relative: &str) -> Probe {
     let mut path = workdir.to_path_buf();
     let components: Vec<&str> = relative.split('/').filter(|c| !c.is_empty()).collect();
     for (index, name) in components.iter().enumerate() {
         path.push(name);
         let last = index + 1 == components.len();
         let Ok(metadata) = std::fs::symlink_metadata(&path) else {
-            return TreeEntry::Missing;
+            return Probe::Missing;
         };
         match untrusted::irregular(&metadata) {
-            Some("directory") if last => return TreeEntry::Dir,
+            Some("directory") if last => return Probe::Dir,
             Some("directory") => {}
-            Some(found) => return TreeEntry::NotRegular(found),
-            None if last => {
-                return match untrusted::read(&path, Kind::GateFile) {
-                    Ok(bytes) => TreeEntry::File(bytes),
-                    Err(Refusal::NotRegular(found)) => TreeEntry::NotRegular(found),
-                    Err(_) => TreeEntry::Missing,
-                };
-            }
-            None => return TreeEntry::Missing,
+            Some(found) => return Probe::NotRegular(found),
+            None if last => return Probe::File(path),
+            None => return Probe::Missing,
         }
     }
-    TreeEntry::Dir
+    Probe::Dir
 }
 
 /// Everything that is not a directory under `dir` in the work tree (links are listed, never
@@ -375,7 +393,7 @@ fn read_disk(path: &Path) -> Result<Vec<u8>, Refusal> {
 fn disk_policies(path: &Path, root: &Path) -> Result<Vec<PolicySource>, Error> {
     let real = path
         .canonicalize()
-        .map_err(|e| refused(&path.display().to_string(), Refusal::Io(e)))?;
+        .map_err(|e| untrusted::error(path, Kind::GateFile, Refusal::Io(e)))?;
     let files: Vec<PathBuf> = if real.is_dir() {
         walkdir::WalkDir::new(&real)
             .sort_by_file_name()
@@ -402,14 +420,6 @@ fn disk_policies(path: &Path, root: &Path) -> Result<Vec<PolicySource>, Error> {
             })
         })
         .collect()
-}
-
-fn refused(path: &str, refusal: Refusal) -> Error {
-    Error::Refused {
-        path: path.to_string(),
-        noun: Kind::GateFile.noun().to_string(),
-        problem: refusal.to_string(),
-    }
 }
 
 fn is_policy(name: &str) -> bool {

@@ -64,7 +64,9 @@ pub fn collect(
         if here.is_none() || here == parent {
             continue;
         }
-        let Some(bytes) = repo.read_at(oid, baseline_path)? else {
+        let Some(bytes) =
+            repo.read_at(oid, baseline_path, crate::untrusted::Kind::GateFile.cap())?
+        else {
             continue;
         };
         let Ok(parsed) = baseline::parse(&bytes, baseline_path, &oid.to_string()) else {

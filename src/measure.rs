@@ -126,23 +126,9 @@ pub fn bytes_of(
 }
 
 fn read(path: &Path, display: &str, limit: u64) -> Result<Vec<u8>, Error> {
-    use crate::untrusted::{self, Kind, Refusal};
-    untrusted::read(path, Kind::Artifact(limit)).map_err(|refusal| match refusal {
-        Refusal::TooLarge { size, cap } => Error::TooLarge {
-            path: display.to_string(),
-            size,
-            limit: cap,
-        },
-        Refusal::Io(source) => Error::Read {
-            path: display.to_string(),
-            source,
-        },
-        other => Error::Refused {
-            path: display.to_string(),
-            noun: "artifact".to_string(),
-            problem: other.to_string(),
-        },
-    })
+    let kind = crate::untrusted::Kind::Artifact(limit);
+    crate::untrusted::read(path, kind)
+        .map_err(|refusal| crate::untrusted::error(Path::new(display), kind, refusal))
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -119,32 +119,34 @@ pub fn build(args: &GateArgs, config_path: Option<&Path>) -> Result<CheckRequest
     let merge_base = base.as_ref().map(|b| b.merge_base);
     // The trust mode itself must not come from the PR: it is the flag, or the merge-base's
     // config, never the work tree's.
-    let (mut reader, config_location) = {
-        let mut at_base = GateReader::new(repo.as_ref(), merge_base);
-        let location = locate_config(&mut at_base, &cwd, config_path, repo.as_ref())?;
-        let trust = match (merge_base, args.trust) {
-            (None, _) => Trust::Head,
-            (Some(_), Some(trust)) => trust,
-            (Some(_), None) => {
-                let config = read_config(&mut at_base, &location, config_path)?;
-                config.config.git.trust
-            }
-        };
-        match trust {
-            Trust::Base => (at_base, location),
-            Trust::Head => {
-                let mut work_tree = GateReader::new(repo.as_ref(), None);
-                let location = locate_config(&mut work_tree, &cwd, config_path, repo.as_ref())?;
-                (work_tree, location)
-            }
+    let mut at_base = GateReader::new(repo.as_ref(), merge_base);
+    let base_location = locate_config(&mut at_base, &cwd, config_path, repo.as_ref())?;
+    // Read once: it decides the trust mode and, when that is `base`, governs the run.
+    let base_config = match (merge_base, args.trust) {
+        (Some(_), None) => Some(read_config(&mut at_base, &base_location, config_path)?),
+        _ => None,
+    };
+    let trust = match (merge_base, args.trust, &base_config) {
+        (None, _, _) => Trust::Head,
+        (Some(_), Some(trust), _) => trust,
+        (Some(_), None, Some(config)) => config.config.git.trust,
+        (Some(_), None, None) => Trust::Base,
+    };
+    let (mut reader, config_location, config) = match (trust, merge_base) {
+        (Trust::Head, Some(_)) => {
+            let mut work_tree = GateReader::new(repo.as_ref(), None);
+            let location = locate_config(&mut work_tree, &cwd, config_path, repo.as_ref())?;
+            let config = read_config(&mut work_tree, &location, config_path)?;
+            (work_tree, location, config)
+        }
+        _ => {
+            let config = match base_config {
+                Some(config) => config,
+                None => read_config(&mut at_base, &base_location, config_path)?,
+            };
+            (at_base, base_location, config)
         }
     };
-    let trust = if reader.tree_name() == "merge-base" {
-        Trust::Base
-    } else {
-        Trust::Head
-    };
-    let config = read_config(&mut reader, &config_location, config_path)?;
     let root = match (&config_location, &repo) {
         (GatePath::Repo(relative), Some(repo)) => match relative.rfind('/') {
             Some(at) => repo.workdir().join(&relative[..at]),
@@ -409,7 +411,7 @@ fn read_config(
 }
 
 fn missing_named(what: &str, path: &str, reader: &GateReader<'_>) -> Error {
-    let (problem, help) = if reader.tree_name() == "merge-base" {
+    let (problem, help) = if reader.base().is_some() {
         (
             "is not a regular file at the merge-base".to_string(),
             "gate files are read from the merge-base, so one a change adds (or turns into a link) does not govern that change: land it first, or run with --no-base (or --trust head) to try it locally".to_string(),

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::diag::Error;
+use crate::untrusted::{self, Kind, Refusal};
 use crate::wasmsig::{self, Coverage, Inspection, KnownKey, Source, keys};
 
 /// Writes a new key pair in wasmsign2's compact format (or PEM).
@@ -70,7 +71,7 @@ pub struct SignOptions {
 
 /// Signs a module.
 pub fn sign(options: &SignOptions) -> Result<String, Error> {
-    let key = keys::secret_key(&read(&options.secret_key)?).map_err(|e| Error::Key {
+    let key = keys::secret_key(&read(&options.secret_key, Kind::Key)?).map_err(|e| Error::Key {
         path: options.secret_key.display().to_string(),
         message: e.0,
     })?;
@@ -87,7 +88,7 @@ pub fn sign(options: &SignOptions) -> Result<String, Error> {
         }
         None => None,
     };
-    let module = read(&options.input)?;
+    let module = read(&options.input, Kind::Artifact(MAX_MODULE))?;
     let signed = wasmsig::sign(&module, &key, key_id, options.detached.is_some()).map_err(|e| {
         Error::Signing {
             path: options.input.display().to_string(),
@@ -171,7 +172,7 @@ fn inspect_file(
             })
         })
         .collect::<Result<Vec<_>, Error>>()?;
-    let module = read(input)?;
+    let module = read(input, Kind::Artifact(MAX_MODULE))?;
     let detached = detached_signature(input, &module, signature)?;
     let inspection = wasmsig::inspect(&module, detached.as_ref().map(|(_, b)| b.as_slice()), &keys);
     let text = describe(
@@ -190,7 +191,7 @@ pub fn detached_signature(
     explicit: Option<&Path>,
 ) -> Result<Option<(PathBuf, Vec<u8>)>, Error> {
     if let Some(path) = explicit {
-        return Ok(Some((path.to_path_buf(), read(path)?)));
+        return Ok(Some((path.to_path_buf(), read(path, Kind::Signature)?)));
     }
     let embedded = wasmsig::format::sections(module)
         .ok()
@@ -200,23 +201,20 @@ pub fn detached_signature(
         })
         .unwrap_or(false);
     let sibling = sibling(input);
-    if embedded || !sibling.is_file() {
+    if embedded {
         return Ok(None);
     }
-    // Signature data is a few hundred bytes; a huge `.sig` is not one and is not read.
-    let size = std::fs::metadata(&sibling).map_or(0, |m| m.len());
-    if size > MAX_SIGNATURE_FILE {
-        return Err(Error::TooLarge {
-            path: sibling.display().to_string(),
-            size,
-            limit: MAX_SIGNATURE_FILE,
-        });
+    // The sibling is PR data: a regular file only, never followed, capped (signature data is a
+    // few hundred bytes); anything else there is an error, not "no .sig file".
+    match untrusted::read(&sibling, Kind::Signature) {
+        Ok(bytes) => Ok(Some((sibling, bytes))),
+        Err(Refusal::Missing) => Ok(None),
+        Err(refusal) => Err(untrusted::error(&sibling, Kind::Signature, refusal)),
     }
-    Ok(Some((sibling.clone(), read(&sibling)?)))
 }
 
-/// Largest detached signature file read.
-pub const MAX_SIGNATURE_FILE: u64 = 1 << 20;
+/// Largest module `sign`, `verify` and `signatures` read.
+const MAX_MODULE: u64 = 512 * 1024 * 1024;
 
 /// `MODULE.sig`.
 pub fn sibling(input: &Path) -> PathBuf {
@@ -306,17 +304,15 @@ fn describe(
 
 /// Reads a public key file.
 pub fn load_public(path: &Path) -> Result<ed25519_dalek::VerifyingKey, Error> {
-    keys::public_key(&read(path)?).map_err(|e| Error::Key {
+    keys::public_key(&read(path, Kind::Key)?).map_err(|e| Error::Key {
         path: path.display().to_string(),
         message: e.0,
     })
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, Error> {
-    std::fs::read(path).map_err(|source| Error::Read {
-        path: path.display().to_string(),
-        source,
-    })
+/// A file named on the command line, read through the one untrusted read path.
+fn read(path: &Path, kind: Kind) -> Result<Vec<u8>, Error> {
+    untrusted::read_named(path, kind).map_err(|refusal| untrusted::error(path, kind, refusal))
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {

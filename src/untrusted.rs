@@ -73,6 +73,8 @@ pub enum Refusal {
         /// The cap.
         cap: u64,
     },
+    /// Reached through a link that leaves the repository.
+    OutsideRoot,
     /// The operating system refused.
     Io(std::io::Error),
 }
@@ -84,6 +86,9 @@ impl std::fmt::Display for Refusal {
             Refusal::NotRegular(kind) => write!(f, "is a {kind}, not a regular file"),
             Refusal::TooLarge { size, cap } => {
                 write!(f, "is {size} bytes, more than the {cap}-byte limit")
+            }
+            Refusal::OutsideRoot => {
+                f.write_str("is reached through a symlink that leaves the repository; not read")
             }
             Refusal::Io(error) => write!(f, "{}", io_message(error)),
         }
@@ -97,17 +102,6 @@ pub fn io_message(error: &std::io::Error) -> String {
         Some(at) => text[..at].to_string(),
         None => text,
     }
-}
-
-/// An error message without its leading `PATH: ` or `cannot read PATH: `, for a finding
-/// that names the path itself.
-pub fn strip_path(message: &str, path: &str) -> String {
-    for prefix in [format!("{path}: "), format!("cannot read {path}: ")] {
-        if let Some(rest) = message.strip_prefix(&prefix) {
-            return rest.to_string();
-        }
-    }
-    message.to_string()
 }
 
 /// The type of what `metadata` describes, when it is not a regular file.
@@ -178,24 +172,6 @@ pub fn read(path: &Path, kind: Kind) -> Result<Vec<u8>, Refusal> {
     Ok(bytes)
 }
 
-/// Opens a regular file for streaming (a sibling to decompress), with the same checks as
-/// `read`; the caller bounds how much it reads.
-pub fn open(path: &Path) -> Result<(File, u64), Refusal> {
-    let metadata = std::fs::symlink_metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Refusal::Missing,
-        _ => Refusal::Io(e),
-    })?;
-    if let Some(what) = irregular(&metadata) {
-        return Err(Refusal::NotRegular(what));
-    }
-    let file = open_no_follow(path).map_err(Refusal::Io)?;
-    let opened = file.metadata().map_err(Refusal::Io)?;
-    if let Some(what) = irregular(&opened) {
-        return Err(Refusal::NotRegular(what));
-    }
-    Ok((file, opened.len()))
-}
-
 #[cfg(unix)]
 fn open_no_follow(path: &Path) -> std::io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
@@ -240,15 +216,50 @@ pub fn relative_to(path: &Path, root: &Path) -> Option<String> {
     )
 }
 
-/// Where `path` really is, and whether that is below the canonical `root`: the check that
-/// keeps a committed link from pointing the gate at a file outside the repository.
-pub fn inside(path: &Path, root: &Path) -> Result<(PathBuf, bool), Refusal> {
-    let real = path.canonicalize().map_err(|e| match e.kind() {
+/// A file the user named on the command line (`sign`, `verify`, keys): links are followed,
+/// unless the name is inside the repository holding the working directory and the link
+/// leaves it — a committed link must not make any command read (or print) a file elsewhere.
+pub fn read_named(path: &Path, kind: Kind) -> Result<Vec<u8>, Refusal> {
+    let absolute = std::env::current_dir()
+        .map(|cwd| lexical(&cwd.join(path)))
+        .unwrap_or_else(|_| path.to_path_buf());
+    let real = absolute.canonicalize().map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Refusal::Missing,
         _ => Refusal::Io(e),
     })?;
-    let inside = real.starts_with(root);
-    Ok((real, inside))
+    if real != absolute
+        && let Some(root) = repository_root(&absolute)
+        && absolute.starts_with(&root)
+        && !real.starts_with(&root)
+    {
+        return Err(Refusal::OutsideRoot);
+    }
+    read(&real, kind)
+}
+
+/// The canonical work tree of the repository that holds `path`, if any.
+fn repository_root(path: &Path) -> Option<PathBuf> {
+    let start = path.parent().unwrap_or(path);
+    let repo = git2::Repository::discover(start).ok()?;
+    repo.workdir()?.canonicalize().ok()
+}
+
+/// A refusal as the error of a command that could not read `path` (exit 2).
+pub fn error(path: &Path, kind: Kind, refusal: Refusal) -> crate::diag::Error {
+    let path = path.display().to_string();
+    match refusal {
+        Refusal::Io(source) => crate::diag::Error::Read { path, source },
+        Refusal::TooLarge { size, cap } => crate::diag::Error::TooLarge {
+            path,
+            size,
+            limit: cap,
+        },
+        other => crate::diag::Error::Refused {
+            path,
+            noun: kind.noun().to_string(),
+            problem: other.to_string(),
+        },
+    }
 }
 
 #[cfg(test)]

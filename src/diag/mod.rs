@@ -331,7 +331,7 @@ pub enum Error {
     },
 
     /// A merge-base blob larger than a gate file may be.
-    #[error("{path} at {commit} is {size} bytes, more than the {cap}-byte limit for a gate file")]
+    #[error("{path} at {commit} is {size} bytes, more than the {cap}-byte limit for it")]
     #[diagnostic(
         code(wasmgate::git::blob_too_large),
         help(

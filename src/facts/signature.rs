@@ -71,11 +71,11 @@ pub struct KeyFacts {
 /// Collects the signature facts of `bytes`, the contents of `path`.
 pub fn collect(path: &Path, bytes: &[u8], keys: &[KnownKey]) -> SignatureFacts {
     // An embedded signature wins; the sibling is for unsigned modules. A sibling that cannot
-    // be read (or is too large to be signature data) counts as absent: the module is then
-    // reported unsigned, which fails wherever signatures are required.
-    let detached = crate::signing::detached_signature(path, bytes, None)
-        .ok()
-        .flatten();
+    // be read (a link, a FIFO, too large to be signature data) is reported as such.
+    let (detached, unreadable) = match crate::signing::detached_signature(path, bytes, None) {
+        Ok(found) => (found, None),
+        Err(error) => (None, Some(error.to_string())),
+    };
     let sibling = crate::signing::sibling(path);
     let inspection = wasmsig::inspect(bytes, detached.as_ref().map(|(_, b)| b.as_slice()), keys);
     let trusted_ids: Vec<Vec<u8>> = keys
@@ -128,7 +128,7 @@ pub fn collect(path: &Path, bytes: &[u8], keys: &[KnownKey]) -> SignatureFacts {
         detached_path: (inspection.source == Some(Source::Detached))
             .then(|| sibling.file_name().map(|n| n.to_string_lossy().to_string()))
             .flatten(),
-        error: inspection.error.as_ref().map(ToString::to_string),
+        error: unreadable.or_else(|| inspection.error.as_ref().map(ToString::to_string)),
         misplaced: inspection.misplaced.iter().map(|&o| o as u64).collect(),
         foreign: inspection.foreign.iter().map(|&o| o as u64).collect(),
         delimiters: inspection.delimiters,

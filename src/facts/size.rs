@@ -204,77 +204,82 @@ fn sibling_size(codec: Codec, path: &Path, bytes: &[u8]) -> Option<u64> {
     name.push(".");
     name.push(extension);
     let sibling = path.with_file_name(name);
-    let (file, compressed_len) = crate::untrusted::open(&sibling).ok()?;
-    if compressed_len > crate::untrusted::Kind::Sibling(bytes.len() as u64).cap() {
+    let compressed = crate::untrusted::read(
+        &sibling,
+        crate::untrusted::Kind::Sibling(bytes.len() as u64),
+    )
+    .ok()?;
+    // WBITS 0b0010001 (LSB first) marks the large-window extension: not RFC 7932.
+    if let Codec::Brotli = codec
+        && compressed.first().is_some_and(|first| first & 0x7f == 0x11)
+    {
         return None;
     }
-    let mut file = Deadline::new(file.take(compressed_len));
-    if let Codec::Brotli = codec {
-        let mut first = [0u8; 1];
-        file.read_exact(&mut first).ok()?;
-        // WBITS 0b0010001 (LSB first) is the large-window extension's marker.
-        if first[0] & 0x7f == 0x11 {
-            return None;
-        }
-        file.rewind_first(first[0]);
-    }
+    let input = Deadline::new(&compressed[..]);
     // Decompression is bounded by the artifact's own length: a bomb stops at one byte more.
     let limit = bytes.len() as u64 + 1;
     let mut decompressed = Vec::with_capacity(bytes.len());
     let read = match codec {
         Codec::Gzip => {
-            let mut decoder = flate2::read::GzDecoder::new(file);
+            let mut decoder = flate2::bufread::GzDecoder::new(input);
             let read = (&mut decoder).take(limit).read_to_end(&mut decompressed);
-            // A second member after the first is not one standard stream.
-            let mut rest = decoder.into_inner();
-            let mut probe = [0u8; 1];
-            match rest.read(&mut probe) {
-                Ok(0) => read,
-                _ => return None,
+            // Anything after the first member (a second member) is not one standard stream.
+            if !decoder.into_inner().inner.is_empty() {
+                return None;
             }
+            read
         }
-        Codec::Brotli => brotli::Decompressor::new(file, 64 * 1024)
+        Codec::Brotli => brotli::Decompressor::new(input, 64 * 1024)
             .take(limit)
             .read_to_end(&mut decompressed),
     };
-    (read.is_ok() && decompressed == bytes).then_some(compressed_len)
+    (read.is_ok() && decompressed == bytes).then_some(compressed.len() as u64)
 }
 
 /// A reader that gives up after a few seconds: a sibling is an optimisation, never a stall.
-struct Deadline<R> {
-    inner: R,
+struct Deadline<'a> {
+    inner: &'a [u8],
     until: std::time::Instant,
-    pending: Option<u8>,
 }
 
-impl<R: Read> Deadline<R> {
-    fn new(inner: R) -> Self {
+impl<'a> Deadline<'a> {
+    fn new(inner: &'a [u8]) -> Self {
         Deadline {
             inner,
             until: std::time::Instant::now() + std::time::Duration::from_secs(5),
-            pending: None,
         }
-    }
-
-    fn rewind_first(&mut self, byte: u8) {
-        self.pending = Some(byte);
     }
 }
 
-impl<R: Read> Read for Deadline<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+impl Deadline<'_> {
+    fn check(&self) -> io::Result<()> {
         if std::time::Instant::now() > self.until {
             return Err(io::Error::new(
                 io::ErrorKind::TimedOut,
                 "sibling took too long",
             ));
         }
-        if let (Some(byte), Some(first)) = (self.pending, buf.first_mut()) {
-            *first = byte;
-            self.pending = None;
-            return Ok(1);
-        }
+        Ok(())
+    }
+}
+
+impl Read for Deadline<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.check()?;
         self.inner.read(buf)
+    }
+}
+
+// Buffered, so that the gzip decoder stops exactly at the end of the first member and what
+// follows it can be seen.
+impl io::BufRead for Deadline<'_> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.check()?;
+        Ok(self.inner)
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.inner = &self.inner[amount.min(self.inner.len())..];
     }
 }
 

@@ -75,17 +75,19 @@ impl Repo {
     }
 
     /// The bytes of `path` (work-tree-relative, `/`-separated) at `commit` when it is a
-    /// regular file there; None if absent or anything else (a link, a submodule, a tree).
-    pub fn read_at(&self, commit: Oid, path: &str) -> Result<Option<Vec<u8>>, Error> {
-        Ok(match self.entry_at(commit, path)? {
+    /// regular file there of at most `cap` bytes; None if absent or anything else (a link, a
+    /// submodule, a tree).
+    pub fn read_at(&self, commit: Oid, path: &str, cap: u64) -> Result<Option<Vec<u8>>, Error> {
+        Ok(match self.entry_at(commit, path, cap)? {
             TreeEntry::File(bytes) => Some(bytes),
             _ => None,
         })
     }
 
     /// What `path` is at `commit`, walking the tree one component at a time so that a link
-    /// or submodule on the way is reported as what it is, never followed.
-    pub fn entry_at(&self, commit: Oid, path: &str) -> Result<TreeEntry, Error> {
+    /// or submodule on the way is reported as what it is, never followed. A blob larger than
+    /// `cap` is an error, before its contents are read.
+    pub fn entry_at(&self, commit: Oid, path: &str, cap: u64) -> Result<TreeEntry, Error> {
         let mut tree = self
             .repo
             .find_commit(commit)
@@ -114,19 +116,26 @@ impl Repo {
                 0o160000 => return Ok(TreeEntry::NotRegular("submodule")),
                 _ if !last => return Ok(TreeEntry::Missing),
                 _ => {
+                    // The header gives the size without inflating the blob.
+                    let odb = self
+                        .repo
+                        .odb()
+                        .map_err(|e| git_error("open the object database", &e))?;
+                    let (size, _) = odb
+                        .read_header(id)
+                        .map_err(|e| git_error("read a blob", &e))?;
+                    if size as u64 > cap {
+                        return Err(Error::BlobTooLarge {
+                            path: path.to_string(),
+                            commit: commit.to_string(),
+                            size: size as u64,
+                            cap,
+                        });
+                    }
                     let blob = self
                         .repo
                         .find_blob(id)
                         .map_err(|e| git_error("read a blob", &e))?;
-                    let cap = crate::untrusted::Kind::GateFile.cap();
-                    if blob.size() as u64 > cap {
-                        return Err(Error::BlobTooLarge {
-                            path: path.to_string(),
-                            commit: commit.to_string(),
-                            size: blob.size() as u64,
-                            cap,
-                        });
-                    }
                     return Ok(TreeEntry::File(blob.content().to_vec()));
                 }
             }

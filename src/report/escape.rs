@@ -6,13 +6,17 @@
 /// For a terminal or a CI log: every control character (C0, DEL, C1), newline included, is
 /// shown as a visible escape, so one string is always one line with no escape sequences.
 pub fn terminal(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    if !text.contains(is_control) {
+        return text.to_string();
+    }
+    // Once anything is escaped, backslashes are too, so that the escapes are unambiguous.
+    let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         match c {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            '\\' if text.contains(is_control) => out.push_str("\\\\"),
+            '\\' => out.push_str("\\\\"),
             c if is_control(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }

@@ -18,8 +18,6 @@ use serde_json::Value;
 pub use license::License;
 pub use problem::Problem;
 
-/// An SBOM larger than this is not read.
-const MAX_SBOM: u64 = 64 << 20;
 /// At most this many schema problems are recorded.
 const MAX_PROBLEMS: usize = 50;
 
@@ -211,19 +209,13 @@ fn locate(path: &Path, display: &str, options: &SbomOptions) -> Option<PathBuf> 
     SIBLING_SUFFIXES
         .iter()
         .map(|suffix| path.with_file_name(format!("{name}{suffix}")))
-        .find(|candidate| candidate.is_file())
+        // Present in any form: a link or a FIFO there is reported by read_json, not skipped.
+        .find(|candidate| std::fs::symlink_metadata(candidate).is_ok())
 }
 
 fn read_json(path: &Path) -> Result<Value, String> {
-    let size = std::fs::metadata(path)
-        .map_err(|e| format!("cannot read: {e}"))?
-        .len();
-    if size > MAX_SBOM {
-        return Err(format!(
-            "{size} bytes is more than the {MAX_SBOM}-byte limit"
-        ));
-    }
-    let text = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    use crate::untrusted::{self, Kind};
+    let text = untrusted::read(path, Kind::Sbom).map_err(|e| format!("cannot read: {e}"))?;
     serde_json::from_slice(&text).map_err(|e| format!("not JSON: {e}"))
 }
 
