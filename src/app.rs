@@ -222,13 +222,11 @@ pub fn write_baseline(
         Some(path) => request.cwd.join(path),
         None => request.root.join(&request.config.config.baseline.path),
     };
-    let write_error = |source| Error::WriteBaseline {
-        path: path.display().to_string(),
-        source,
-    };
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(write_error)?;
-    }
-    std::fs::write(&path, baseline::render(&accepted)).map_err(write_error)?;
+    crate::untrusted::write(&path, baseline::render(&accepted).as_bytes()).map_err(|source| {
+        Error::WriteBaseline {
+            path: path.display().to_string(),
+            source,
+        }
+    })?;
     Ok((path, accepted.artifacts.len()))
 }

@@ -87,7 +87,10 @@ pub fn init(dir: &Path, force: bool) -> Result<Written, Error> {
     let written = [
         (&targets[0], config),
         (&targets[1], EXAMPLE_POLICY.to_string()),
-        (&targets[2], WORKFLOW.to_string()),
+        (
+            &targets[2],
+            WORKFLOW.replace("{VERSION}", env!("CARGO_PKG_VERSION")),
+        ),
     ];
     let mut files = Vec::new();
     for (path, text) in written {
@@ -176,8 +179,10 @@ jobs:
           fetch-depth: 0
       # Build your wasm here, e.g.:
       # - run: cargo build --release --target wasm32-unknown-unknown
-      - run: cargo install --locked wasmgate
-      - run: wasmgate check --output sarif=wasmgate.sarif
+      # The action builds wasmgate from the pinned tag's source and runs the gate.
+      - uses: wasmgate/wasmgate@v{VERSION}
+        with:
+          sarif-file: wasmgate.sarif
       - if: always()
         uses: github/codeql-action/upload-sarif@v3
         with:

@@ -1,6 +1,7 @@
 //! The wasmgate binary: parse arguments, run the library, write its output, exit.
 
 mod progress;
+mod supervise;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -22,8 +23,33 @@ fn main() -> ExitCode {
         color: use_color(args.color, std::io::stderr().is_terminal()),
         quiet: args.quiet,
     };
+    // The gate's commands read hostile input: they run supervised, under a memory bound.
+    let gate_command = matches!(
+        args.command,
+        Command::Check(_) | Command::Facts(_) | Command::Baseline(_)
+    );
+    if gate_command && !supervise::enter_child() {
+        match supervise::bound().map(|bound| bound.map(supervise::run)) {
+            Ok(None) => {}
+            Ok(Some(Ok(supervise::Ended::Code(code)))) => return ExitCode::from(code),
+            Ok(Some(Ok(supervise::Ended::Crashed(message)) | Err(message))) | Err(message) => {
+                let error = Error::Crashed {
+                    message,
+                    help: format!(
+                        "the run is bounded to WASMGATE_MAX_MEMORY (default {} GiB) of address space, or less under `ulimit -v`; look for a policy or artifact that builds something huge, or raise the bound if the inputs are expected",
+                        supervise::DEFAULT_BYTES >> 30
+                    ),
+                };
+                let code = match &args.command {
+                    Command::Check(gate) => check(&args, gate, style, error_style, Some(error)),
+                    _ => report_error(&error, error_style),
+                };
+                return ExitCode::from(code);
+            }
+        }
+    }
     let code = match &args.command {
-        Command::Check(gate) => check(&args, gate, style, error_style),
+        Command::Check(gate) => check(&args, gate, style, error_style, None),
         Command::Facts(gate) => facts(&args, gate, error_style),
         Command::Baseline(baseline_args) => baseline(&args, baseline_args, error_style),
         Command::Keygen(keygen) => respond(
@@ -108,7 +134,14 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-fn check(args: &Args, gate: &GateArgs, style: HumanStyle, error_style: HumanStyle) -> u8 {
+/// `check`; `crashed` is the error of a supervised run that died, reported like any other.
+fn check(
+    args: &Args,
+    gate: &GateArgs,
+    style: HumanStyle,
+    error_style: HumanStyle,
+    crashed: Option<Error>,
+) -> u8 {
     let hooked;
     let gate = if gate.hook {
         let wasm: Vec<String> = gate
@@ -130,15 +163,18 @@ fn check(args: &Args, gate: &GateArgs, style: HumanStyle, error_style: HumanStyl
         gate
     };
     let mut output_settings = wasmgate::config::OutputConfig::default();
-    let outcome = request::build(gate, args.config.as_deref()).and_then(|request| {
-        if args.verbose {
-            log_request(&request);
-        }
-        log_notes(&request, args.quiet);
-        output_settings = request.config.config.output.clone();
-        let progress = progress::Spinner::new(std::io::stderr().is_terminal() && !args.quiet);
-        wasmgate::check(&request, &progress)
-    });
+    let outcome = match crashed {
+        Some(error) => Err(error),
+        None => request::build(gate, args.config.as_deref()).and_then(|request| {
+            if args.verbose {
+                log_request(&request);
+            }
+            log_notes(&request, args.quiet);
+            output_settings = request.config.config.output.clone();
+            let progress = progress::Spinner::new(std::io::stderr().is_terminal() && !args.quiet);
+            wasmgate::check(&request, &progress)
+        }),
+    };
     let stdout_format = gate.format.unwrap_or(Format::Human);
     let (report, error) = match outcome {
         Ok(report) => (report, None),
@@ -185,11 +221,7 @@ fn check(args: &Args, gate: &GateArgs, style: HumanStyle, error_style: HumanStyl
                 quiet: false,
             },
         );
-        let written = match output.path.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => std::fs::create_dir_all(parent),
-            _ => Ok(()),
-        }
-        .and_then(|()| std::fs::write(&output.path, text));
+        let written = wasmgate::untrusted::write(&output.path, text.as_bytes());
         if let Err(e) = written {
             let _ = writeln!(
                 std::io::stderr(),

@@ -217,8 +217,7 @@ pub fn relative_to(path: &Path, root: &Path) -> Option<String> {
 }
 
 /// A file the user named on the command line (`sign`, `verify`, keys): links are followed,
-/// unless the name is inside the repository holding the working directory and the link
-/// leaves it — a committed link must not make any command read (or print) a file elsewhere.
+/// unless the name is inside the repository of the working directory and the link leaves it — a committed link must not make any command read (or print) a file elsewhere.
 pub fn read_named(path: &Path, kind: Kind) -> Result<Vec<u8>, Refusal> {
     let absolute = std::env::current_dir()
         .map(|cwd| lexical(&cwd.join(path)))
@@ -228,7 +227,7 @@ pub fn read_named(path: &Path, kind: Kind) -> Result<Vec<u8>, Refusal> {
         _ => Refusal::Io(e),
     })?;
     if real != absolute
-        && let Some(root) = repository_root(&absolute)
+        && let Some(root) = repository_root()
         && absolute.starts_with(&root)
         && !real.starts_with(&root)
     {
@@ -237,10 +236,51 @@ pub fn read_named(path: &Path, kind: Kind) -> Result<Vec<u8>, Refusal> {
     read(&real, kind)
 }
 
-/// The canonical work tree of the repository that holds `path`, if any.
-fn repository_root(path: &Path) -> Option<PathBuf> {
-    let start = path.parent().unwrap_or(path);
-    let repo = git2::Repository::discover(start).ok()?;
+/// Writes a file the user named (`--output`, the baseline): never through a link at the end
+/// (a committed `wasmgate.sarif -> ~/.bashrc` is not overwritten), and never out of the
+/// repository through a linked directory on the way.
+pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let absolute = match std::env::current_dir() {
+        Ok(cwd) => lexical(&cwd.join(path)),
+        Err(_) => path.to_path_buf(),
+    };
+    if let Some(parent) = absolute.parent() {
+        std::fs::create_dir_all(parent)?;
+        let real = parent.canonicalize()?;
+        if let Some(root) = repository_root()
+            && absolute.starts_with(&root)
+            && !real.starts_with(&root)
+        {
+            return Err(std::io::Error::other(
+                "a directory on the path is a symlink that leaves the repository; not written",
+            ));
+        }
+    }
+    if std::fs::symlink_metadata(&absolute).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(std::io::Error::other(
+            "is a symlink; wasmgate does not write through it",
+        ));
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let mut file = options.open(&absolute)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other("is not a regular file; not written"));
+    }
+    file.write_all(bytes)
+}
+
+/// The canonical work tree of the repository that holds the working directory, if any. Not
+/// of the path itself: discovering from a path would follow the very links being checked.
+fn repository_root() -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
+    let repo = git2::Repository::discover(cwd).ok()?;
     repo.workdir()?.canonicalize().ok()
 }
 

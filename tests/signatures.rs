@@ -275,7 +275,7 @@ fn wasmsign2() -> Option<std::path::PathBuf> {
         .output()
         .is_ok();
     if !found {
-        println!("skipped: wasmsign2 is not installed (.ci/run installs wasmsign2-cli 0.2.8)");
+        common::skip("wasmsign2 is not installed (.ci/run installs wasmsign2-cli 0.2.8)");
     }
     found.then(|| "wasmsign2".into())
 }

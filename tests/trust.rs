@@ -203,6 +203,22 @@ fn links_out_of_the_repository_are_never_read() {
             "environment leaked"
         );
     }
+    // No other command reads through the link either.
+    for args in [
+        vec!["signatures", "dist/env.wasm"],
+        vec!["sign", "--secret-key", "dist/env.wasm", "dist/app.wasm"],
+    ] {
+        let (code, stdout, stderr) = run(repo.cmd().args(&args));
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("leaves the repository"),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            !stdout.contains("PATH=") && !stderr.contains("PATH="),
+            "environment leaked"
+        );
+    }
     let (_, report, _) = check_json(&repo.sandbox, &["--no-base"]);
     assert!(has(&report, "artifact-outside-root", Some("dist/linked")));
     assert!(has(&report, "artifact-outside-root", Some("dist/env.wasm")));
@@ -413,4 +429,122 @@ fn keygen_never_overwrites_a_secret_key_silently() {
             .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
+}
+
+/// Runs `wasmgate ARGS` in `dir` under a 2 GiB address-space limit, as `ulimit -v` sets it.
+#[cfg(unix)]
+fn run_bounded(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let binary = assert_cmd::cargo::cargo_bin("wasmgate");
+    let mut command = std::process::Command::new("bash");
+    command
+        .arg("-c")
+        .arg("ulimit -v 2097152 && exec \"$0\" \"$@\"")
+        .arg(binary)
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("WASMGATE_MAX_MEMORY");
+    let output = command.output().unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn a_policy_that_exhausts_memory_is_exit_2_not_an_abort() {
+    let sandbox = Sandbox::new();
+    sandbox.wasm("dist/app.wasm", "app");
+    sandbox.write(
+        "policies/big.rego",
+        "package wasmgate\n\nimport rego.v1\n\ndeny contains \"big\" if count(numbers.range(1, 1e9)) > 0\n",
+    );
+    for args in [
+        vec!["check", "--no-compress"],
+        vec!["check", "--no-compress", "--format", "sarif"],
+    ] {
+        let (code, stdout, stderr) = run_bounded(sandbox.path(), &args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains("wasmgate::limits::crashed"), "{stderr}");
+        if args.contains(&"sarif") {
+            let sarif: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+            assert_eq!(
+                sarif["runs"][0]["invocations"][0]["executionSuccessful"],
+                false
+            );
+        }
+    }
+    // The default bound applies without any ulimit too.
+    let (code, _, stderr) = run(sandbox.cmd().args(["check", "--no-compress"]));
+    assert_eq!(code, 2, "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_ten_megabyte_module_of_empty_custom_sections_finishes_under_2_gib() {
+    let sandbox = Sandbox::new();
+    let mut bytes = b"\0asm\x01\0\0\0".to_vec();
+    while bytes.len() < 10_000_000 {
+        bytes.extend_from_slice(&[0, 1, 0]);
+    }
+    sandbox.write("dist/app.wasm", &bytes);
+    let (code, stdout, stderr) = run_bounded(
+        sandbox.path(),
+        &["check", "--no-compress", "--format", "json"],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.contains("wasm-limits-exceeded"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_fifo_is_refused_without_blocking() {
+    let sandbox = Sandbox::new();
+    let fifo = sandbox.path().join("app.wasm");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let (code, report, _) = check_json(&sandbox, &["app.wasm"]);
+    assert_eq!(code, 1);
+    let finding = common::finding(&report, "artifact-unreadable");
+    assert!(finding.message.contains("fifo"), "{}", finding.message);
+}
+
+#[cfg(unix)]
+#[test]
+fn outputs_are_never_written_through_a_committed_link() {
+    let repo = guarded();
+    let target = tempfile::tempdir().unwrap();
+    let victim = target.path().join("victim");
+    std::fs::write(&victim, "keep me").unwrap();
+    std::os::unix::fs::symlink(&victim, repo.path().join("wasmgate.sarif")).unwrap();
+    std::os::unix::fs::symlink(target.path(), repo.path().join("reports")).unwrap();
+    for output in ["sarif=wasmgate.sarif", "junit=reports/junit.xml"] {
+        let (code, _, stderr) = run(repo.cmd().args(["check", "--no-base", "--output", output]));
+        assert_eq!(code, 2, "{output}: {stderr}");
+    }
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+    assert!(!target.path().join("junit.xml").exists());
+}
+
+#[test]
+fn error_messages_escape_hostile_names_too() {
+    let sandbox = Sandbox::new();
+    let (code, _, stderr) = run(sandbox
+        .cmd()
+        .env("GITHUB_ACTIONS", "true")
+        .args(["check", "missing\n::error::forged\u{1b}[2J.wasm"]));
+    assert_eq!(code, 2);
+    assert!(
+        !stderr.lines().any(|l| l.starts_with("::error::forged")),
+        "{stderr}"
+    );
+    assert!(!stderr.contains('\u{1b}'), "{stderr}");
 }

@@ -424,6 +424,16 @@ pub enum Error {
         help: String,
     },
 
+    /// The supervised run died (an exhausted memory bound, a panic) instead of deciding.
+    #[error("wasmgate could not finish: {message}")]
+    #[diagnostic(code(wasmgate::limits::crashed), help("{help}"))]
+    Crashed {
+        /// How it ended.
+        message: String,
+        /// What to do.
+        help: String,
+    },
+
     /// The working directory cannot be determined.
     #[error("cannot determine the working directory: {0}")]
     #[diagnostic(code(wasmgate::io::cwd))]

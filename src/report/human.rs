@@ -29,13 +29,66 @@ fn handler(style: HumanStyle) -> GraphicalReportHandler {
         .with_links(false)
 }
 
-/// Renders any diagnostic (used for errors that stop the gate).
+/// Renders any diagnostic (used for errors that stop the gate). Its message, help and labels
+/// carry paths and names from the PR, so they are escaped like findings; the source chain is
+/// left out because every error's message already says its cause (once).
 pub fn render_diagnostic(diagnostic: &dyn Diagnostic, style: HumanStyle) -> String {
+    let safe = Escaped(diagnostic);
     let mut out = String::new();
-    if handler(style).render_report(&mut out, diagnostic).is_err() {
-        out = format!("error: {diagnostic}\n");
+    if handler(style).render_report(&mut out, &safe).is_err() {
+        out = format!("error: {safe}\n");
     }
     out
+}
+
+/// A diagnostic whose text is escaped for the terminal.
+struct Escaped<'a>(&'a dyn Diagnostic);
+
+impl std::fmt::Debug for Escaped<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.0, f)
+    }
+}
+
+impl std::fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&super::escape::terminal(&self.0.to_string()))
+    }
+}
+
+impl std::error::Error for Escaped<'_> {}
+
+impl Diagnostic for Escaped<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        self.0.code()
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        self.0.severity()
+    }
+
+    fn url<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        self.0.url()
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        let help = self.0.help()?.to_string();
+        Some(Box::new(super::escape::terminal(&help)))
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.0.source_code()
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let labels = self.0.labels()?;
+        Some(Box::new(labels.map(|label| {
+            miette::LabeledSpan::new_with_span(
+                label.label().map(super::escape::terminal),
+                *label.inner(),
+            )
+        })))
+    }
 }
 
 /// Renders the whole report.
