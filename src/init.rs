@@ -28,18 +28,26 @@ pub fn init(dir: &Path, force: bool) -> Result<Written, Error> {
         PathBuf::from("policies/example.rego"),
         PathBuf::from(".github/workflows/wasmgate.yml"),
     ];
-    if !force && let Some(existing) = targets.iter().find(|p| dir.join(p).exists()) {
+    if !force
+        && let Some(existing) = targets
+            .iter()
+            .find(|p| std::fs::symlink_metadata(dir.join(p)).is_ok())
+    {
         return Err(Error::InitExists {
             path: existing.display().to_string(),
         });
     }
+    // Links out of the repository are refused here as in the gate: init prints sizes.
+    let repo_root = git2::Repository::discover(dir)
+        .ok()
+        .and_then(|repo| repo.workdir()?.canonicalize().ok());
     let found = discover::discover(&DiscoverOptions {
         paths: &[],
         cwd: dir,
         root: dir,
         include: &[],
         exclude: &[],
-        repo_root: None,
+        repo_root: repo_root.as_deref(),
         allow_outside_root: false,
     })
     .map(|found| found.artifacts)
@@ -95,14 +103,10 @@ pub fn init(dir: &Path, force: bool) -> Result<Written, Error> {
     let mut files = Vec::new();
     for (path, text) in written {
         let full = dir.join(path);
-        let write_error = |source| Error::Write {
+        crate::untrusted::write(&full, text.as_bytes()).map_err(|source| Error::Write {
             path: path.display().to_string(),
             source,
-        };
-        if let Some(parent) = full.parent() {
-            std::fs::create_dir_all(parent).map_err(write_error)?;
-        }
-        std::fs::write(&full, text).map_err(write_error)?;
+        })?;
         files.push(path.display().to_string().replace('\\', "/"));
     }
     Ok(Written { files, artifacts })

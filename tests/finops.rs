@@ -219,3 +219,32 @@ fn cost_increase_and_budgets_per_glob() {
         .len();
     assert_eq!(slopes, 3, "raw, gzip and brotli");
 }
+
+/// See issue 10: under `--no-compress` (the pre-commit hook) a raw size was compared with a
+/// brotli history, a false `growth-anomaly`; and raw bytes were priced as served.
+#[test]
+fn without_compressed_sizes_nothing_is_priced_or_compared() {
+    let git = GitRepo::new();
+    git.sandbox
+        .write("wasmgate.toml", "[finops]\nmax_monthly_cost = 1000.0\n");
+    for i in 0..8 {
+        git.sandbox
+            .write("dist/app.wasm", module_with_data(20_000 + i * 10, 1));
+        assert_eq!(run(git.cmd().args(["baseline"])).0, 0);
+        git.commit_all(&format!("Accept build {i}"));
+    }
+    let (code, report, stderr) = check_json(&git.sandbox, &["--no-base", "--no-compress"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!common::has(&report, "growth-anomaly", None));
+    assert!(common::has(
+        &report,
+        "cost-unchecked",
+        Some("dist/app.wasm")
+    ));
+    let document = common::facts(&git.sandbox, &["--no-base", "--no-compress"]);
+    assert_eq!(document["finops"]["not_evaluated"][0], "dist/app.wasm");
+    assert_eq!(document["finops"]["artifacts"].as_array().unwrap().len(), 0);
+    // With compression, the same history is normal and priced.
+    let document = common::facts(&git.sandbox, &["--no-base"]);
+    assert_eq!(finops(&document)["anomaly"]["verdict"], "normal");
+}

@@ -576,3 +576,39 @@ fn spdx_structure_problems_name_the_json_pointer() {
     assert_eq!(code, 1);
     assert!(has(&report, "sbom-invalid", Some("dist/app.wasm")));
 }
+
+/// See issue 10: a component with no license at all used to pass `licenses_allow`.
+#[test]
+fn a_component_without_a_license_fails_licenses_allow_unless_configured() {
+    let sandbox = Sandbox::new();
+    let module = common::fixture("app");
+    sandbox.write("dist/app.wasm", &module);
+    let components = json!([
+        {"type": "library", "name": "bare", "version": "1"},
+        {"type": "library", "name": "mit", "version": "1", "licenses": [{"expression": "MIT"}]}
+    ]);
+    write_json(
+        &sandbox,
+        "dist/app.wasm.cdx.json",
+        &cyclonedx(&sha256(&module), components),
+    );
+    let outcomes = [("", 1, "deny"), ("unlicensed = \"warn\"\n", 0, "warn")];
+    for (setting, exit, severity) in outcomes {
+        sandbox.write(
+            "wasmgate.toml",
+            format!("[sbom]\nlicenses_allow = [\"MIT\"]\n{setting}"),
+        );
+        let (code, report, stderr) = check_json(&sandbox, &["--no-compress"]);
+        assert_eq!(code, exit, "{setting}: {stderr}");
+        let finding = common::finding(&report, "license-denied");
+        assert_eq!(finding.severity.as_str(), severity);
+        assert_eq!(finding.details.as_ref().unwrap()["component"], "bare");
+    }
+    sandbox.write(
+        "wasmgate.toml",
+        "[sbom]\nlicenses_allow = [\"MIT\"]\nunlicensed = \"allow\"\n",
+    );
+    let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
+    assert_eq!(code, 0);
+    assert!(!common::has(&report, "license-denied", None));
+}

@@ -371,6 +371,15 @@ fn hostile_names_cannot_forge_lines_or_escapes() {
     assert!(!junit.contains('\u{1b}'));
     let (_, json, _) = run(sandbox.cmd().args(["check", "--format", "json"]));
     let _: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let (_, sarif, _) = run(sandbox.cmd().args(["check", "--format", "sarif"]));
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    assert!(
+        sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["locations"].to_string().contains("forged"))
+    );
 }
 
 #[test]
@@ -406,6 +415,14 @@ fn exit_2_is_visible_in_sarif_junit_and_github() {
             .any(|l| l.starts_with("::error title=wasmgate could not decide::")),
         "{github}"
     );
+    let summary = sandbox.path().join("summary.md");
+    run(sandbox
+        .cmd()
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .args(["check", "--config", "none.toml"]));
+    let summary = std::fs::read_to_string(summary).unwrap();
+    assert!(summary.contains("could not decide"), "{summary}");
 }
 
 #[test]
@@ -547,4 +564,75 @@ fn error_messages_escape_hostile_names_too() {
         "{stderr}"
     );
     assert!(!stderr.contains('\u{1b}'), "{stderr}");
+}
+
+/// A `producers` section that cannot be read is not the producers section `require` asks for.
+#[test]
+fn a_malformed_producers_section_does_not_satisfy_require() {
+    let sandbox = Sandbox::new();
+    let mut bytes = b"\0asm\x01\0\0\0".to_vec();
+    let mut payload = vec![9u8];
+    payload.extend_from_slice(b"producers");
+    payload.extend_from_slice(&[0xff, 0xff, 0xff]);
+    bytes.push(0);
+    bytes.push(payload.len() as u8);
+    bytes.extend_from_slice(&payload);
+    sandbox.write("dist/app.wasm", &bytes);
+    sandbox.write(
+        "wasmgate.toml",
+        "[custom_sections]\nrequire = [\"producers\"]\n",
+    );
+    let facts = common::facts(&sandbox, &["--no-compress"]);
+    assert_eq!(facts["artifacts"][0]["producers_malformed"], true);
+    let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
+    assert_eq!(code, 1);
+    assert!(has(
+        &report,
+        "custom-section-missing",
+        Some("dist/app.wasm")
+    ));
+}
+
+#[test]
+fn an_oversized_sig_is_reported_as_such_not_as_missing() {
+    let sandbox = Sandbox::new();
+    sandbox.wasm("dist/app.wasm", "app");
+    sandbox.write("dist/app.wasm.sig", vec![0u8; 2 << 20]);
+    let (_, report, _) = check_json(&sandbox, &["--no-compress"]);
+    let malformed = common::finding(&report, "signature-malformed");
+    assert!(malformed.message.contains("limit"), "{}", malformed.message);
+    assert!(!has(&report, "signature-missing", None));
+}
+
+/// The branch's own upstream (`pr` tracking `origin/pr`) holds the change itself: it must not
+/// become the base whose files are trusted.
+#[test]
+fn auto_detection_never_takes_the_branchs_own_upstream() {
+    let repo = guarded();
+    repo.commit_all("pr work");
+    let head = repo.repo.head().unwrap().peel_to_commit().unwrap().id();
+    let main = repo.repo.revparse_single("main").unwrap().id();
+    repo.repo
+        .reference("refs/remotes/origin/pr", head, true, "push")
+        .unwrap();
+    repo.repo
+        .reference("refs/remotes/origin/main", main, true, "fetch")
+        .unwrap();
+    repo.repo
+        .reference_symbolic(
+            "refs/remotes/origin/HEAD",
+            "refs/remotes/origin/main",
+            true,
+            "clone",
+        )
+        .unwrap();
+    let mut config = repo.repo.config().unwrap();
+    config.set_str("branch.pr.remote", "origin").unwrap();
+    config.set_str("branch.pr.merge", "refs/heads/pr").unwrap();
+    let facts = common::facts(&repo.sandbox, &["--no-compress"]);
+    assert_eq!(
+        facts["git"]["base"]["reference"], "origin/main",
+        "{:#}",
+        facts["git"]
+    );
 }

@@ -119,13 +119,19 @@ pub fn collect(path: &Path, bytes: &[u8], keys: &[KnownKey]) -> SignatureFacts {
             }
         })
         .collect();
+    // A sibling that is there but cannot be read is detached signature data all the same.
+    let source = match (inspection.source, &unreadable) {
+        (Some(source), _) => Some(source),
+        (None, Some(_)) => Some(Source::Detached),
+        (None, None) => None,
+    };
     SignatureFacts {
-        present: inspection.source.is_some(),
-        source: inspection.source.map(|s| match s {
+        present: source.is_some(),
+        source: source.map(|s| match s {
             Source::Embedded => "embedded".to_string(),
             Source::Detached => "detached".to_string(),
         }),
-        detached_path: (inspection.source == Some(Source::Detached))
+        detached_path: (source == Some(Source::Detached))
             .then(|| sibling.file_name().map(|n| n.to_string_lossy().to_string()))
             .flatten(),
         error: unreadable.or_else(|| inspection.error.as_ref().map(ToString::to_string)),

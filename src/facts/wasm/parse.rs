@@ -431,6 +431,8 @@ impl<'a> Walker<'a> {
                 Ok(producers) => self.facts.producers = Some(producers),
                 Err(_) => self.facts.producers_malformed = true,
             },
+            // A `producers` section wasmparser cannot even open is malformed too.
+            _ if reader.name() == "producers" => self.facts.producers_malformed = true,
             _ if reader.name() == "target_features" => {
                 self.facts.target_features =
                     read_target_features(reader.data(), reader.data_offset()).unwrap_or_default();
