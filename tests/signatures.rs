@@ -347,7 +347,7 @@ fn interoperates_with_wasmsign2() {
         assert_eq!(
             run(sandbox
                 .cmd()
-                .args(["keygen", "-k", "wg.key", "-K", "wg.pub"]))
+                .args(["keygen", "--force", "-k", "wg.key", "-K", "wg.pub"]))
             .0,
             0
         );
