@@ -21,7 +21,7 @@ use crate::policy::PolicySource;
 use crate::untrusted::{self, Kind, Refusal};
 
 /// A gate file that is not a regular file where one is expected.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 pub struct GateFileProblem {
     /// Path relative to the repository root.
     pub path: String,
@@ -195,8 +195,7 @@ impl<'a> GateReader<'a> {
 
     /// Every problem found, sorted.
     pub fn problems(mut self) -> Vec<GateFileProblem> {
-        self.found
-            .sort_by(|a, b| (&a.path, &a.tree).cmp(&(&b.path, &b.tree)));
+        self.found.sort();
         self.found.dedup();
         self.found
     }

@@ -244,8 +244,16 @@ pub fn build(args: &GateArgs, config_path: Option<&Path>) -> Result<CheckRequest
     if let GatePath::Repo(relative) = &baseline_location {
         gate.push((relative.clone(), "baseline"));
     }
+    // The baseline is the accepted state: at the merge-base whenever there is one, even with
+    // `--trust head` (which changes the rules, not what the change is measured against).
+    let mut at_merge_base = GateReader::new(repo.as_ref(), merge_base);
+    let baseline_reader = if reader.base() == merge_base {
+        &mut reader
+    } else {
+        &mut at_merge_base
+    };
     let baseline = {
-        let bytes = reader.file(&baseline_location, "baseline")?;
+        let bytes = baseline_reader.file(&baseline_location, "baseline")?;
         let display = match &baseline_location {
             GatePath::Repo(relative) => name_of(relative),
             GatePath::Disk(path) => crate::discover::display_path(path, &root),
@@ -267,7 +275,10 @@ pub fn build(args: &GateArgs, config_path: Option<&Path>) -> Result<CheckRequest
         (Some(repo), Some(base)) => gate_files::governing_changes(repo, base.merge_base, &gate)?,
         _ => Vec::new(),
     };
-    let gate_problems = reader.problems();
+    let mut gate_problems = reader.problems();
+    gate_problems.extend(at_merge_base.problems());
+    gate_problems.sort();
+    gate_problems.dedup();
     let namespaces = if args.namespaces.is_empty() {
         settings.policy.namespaces.clone()
     } else {
