@@ -29,7 +29,7 @@ deny contains finding if {
 	finding := {
 		"code": "wasm-limits-exceeded",
 		"artifact": a.path,
-		"msg": sprintf("has %d %s, more than the limit of %d ([limits] %s); the rest was not read", [limit.count, limit.what, limit.limit, limit.key]),
+		"msg": sprintf("has %d %s, more than the limit of %d ([limits] %s); the rest was not stored", [limit.count, limit.what, limit.limit, limit.key]),
 		"details": limit,
 	}
 }

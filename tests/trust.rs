@@ -636,3 +636,45 @@ fn auto_detection_never_takes_the_branchs_own_upstream() {
         facts["git"]
     );
 }
+
+/// Each limited list is counted without being stored: globals here, built by hand.
+#[test]
+fn globals_past_the_limit_end_in_a_finding_with_the_count() {
+    let sandbox = Sandbox::new();
+    let count: u32 = 150_000;
+    let mut body = Vec::new();
+    leb128(&mut body, count);
+    for _ in 0..count {
+        // i32, immutable, `i32.const 0 end`.
+        body.extend_from_slice(&[0x7f, 0x00, 0x41, 0x00, 0x0b]);
+    }
+    let mut bytes = b"\0asm\x01\0\0\0\x06".to_vec();
+    leb128(&mut bytes, body.len() as u32);
+    bytes.extend_from_slice(&body);
+    sandbox.write("dist/app.wasm", &bytes);
+    sandbox.write("wasmgate.toml", "[limits]\nglobals = 1000\n");
+    let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
+    assert_eq!(code, 1);
+    let finding = common::finding(&report, "wasm-limits-exceeded");
+    let details = finding.details.as_ref().unwrap();
+    assert_eq!(details["what"], "globals");
+    assert_eq!(details["count"], u64::from(count));
+    assert_eq!(details["limit"], 1000);
+    let facts = common::facts(&sandbox, &["--no-compress"]);
+    assert_eq!(
+        facts["artifacts"][0]["globals"].as_array().unwrap().len(),
+        1000
+    );
+}
+
+fn leb128(out: &mut Vec<u8>, mut value: u32) {
+    loop {
+        let byte = (value & 0x7f) as u8;
+        value >>= 7;
+        if value == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}

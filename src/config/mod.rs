@@ -79,6 +79,12 @@ pub struct LimitsConfig {
     pub imports: u64,
     /// Exports per binary.
     pub exports: u64,
+    /// Globals per binary.
+    pub globals: u64,
+    /// Tables per binary.
+    pub tables: u64,
+    /// Memories per binary.
+    pub memories: u64,
     /// The policy input document, serialised: larger is exit 2.
     pub input_bytes: ByteSize,
 }
@@ -91,7 +97,12 @@ impl Default for LimitsConfig {
             custom_sections: wasm.custom_sections,
             imports: wasm.imports,
             exports: wasm.exports,
-            input_bytes: ByteSize(256 * 1024 * 1024),
+            globals: wasm.globals,
+            tables: wasm.tables,
+            memories: wasm.memories,
+            // What policies see is held twice (JSON, then the engine's values): 64 MiB of
+            // JSON is far past any real release and well inside the memory bound.
+            input_bytes: ByteSize(64 * 1024 * 1024),
         }
     }
 }
@@ -104,6 +115,9 @@ impl LimitsConfig {
             custom_sections: self.custom_sections,
             imports: self.imports,
             exports: self.exports,
+            globals: self.globals,
+            tables: self.tables,
+            memories: self.memories,
         }
     }
 }

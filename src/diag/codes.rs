@@ -97,8 +97,8 @@ pub const CODES: &[CodeInfo] = &[
     CodeInfo {
         code: "wasm-limits-exceeded",
         default_severity: Severity::Deny,
-        config: "[limits] sections, custom_sections, imports, exports, input_bytes",
-        summary: "An artifact has more sections, custom sections, imports or exports than the configured limits, or its facts exceed the input-document bound; the rest was not read.",
+        config: "[limits] sections, custom_sections, imports, exports, globals, tables, memories",
+        summary: "An artifact has more sections, custom sections, imports, exports, globals, tables or memories than the configured limits; the rest was not stored.",
         help: "A real build rarely comes near the defaults: check how the artifact was made. Raise the limit under [limits] in a reviewed change if it is expected.",
     },
     CodeInfo {

@@ -280,7 +280,8 @@ pub struct NestedModule {
 /// One limit a binary went past.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct LimitExceeded {
-    /// `sections`, `custom sections`, `imports` or `exports`.
+    /// `sections`, `custom sections`, `imports`, `exports`, `globals`, `tables` or
+    /// `memories`.
     pub what: String,
     /// How many the binary has (counted, not stored).
     pub count: u64,
@@ -302,6 +303,12 @@ pub struct Limits {
     pub imports: u64,
     /// Exports.
     pub exports: u64,
+    /// Globals, imported and defined.
+    pub globals: u64,
+    /// Tables, imported and defined.
+    pub tables: u64,
+    /// Memories, imported and defined.
+    pub memories: u64,
 }
 
 impl Default for Limits {
@@ -311,6 +318,9 @@ impl Default for Limits {
             custom_sections: 1_000,
             imports: 100_000,
             exports: 100_000,
+            globals: 100_000,
+            tables: 10_000,
+            memories: 10_000,
         }
     }
 }

@@ -78,6 +78,15 @@ struct Counts {
     custom_sections: u64,
     imports: u64,
     exports: u64,
+    globals: u64,
+    tables: u64,
+    memories: u64,
+}
+
+/// Counts one more item; true while it may still be stored.
+fn admit(count: &mut u64, limit: u64) -> bool {
+    *count += 1;
+    *count <= limit
 }
 
 impl<'a> Walker<'a> {
@@ -226,6 +235,9 @@ impl<'a> Walker<'a> {
                 Payload::ComponentImportSection(reader) => {
                     for import in reader {
                         let import = import?;
+                        if !admit(&mut self.counts.imports, self.limits.imports) {
+                            continue;
+                        }
                         let item = component_item(&import.name, import.ty.kind());
                         if let Some(component) = self.facts.component.as_mut() {
                             component.imports.push(item);
@@ -235,6 +247,9 @@ impl<'a> Walker<'a> {
                 Payload::ComponentExportSection(reader) => {
                     for export in reader {
                         let export = export?;
+                        if !admit(&mut self.counts.exports, self.limits.exports) {
+                            continue;
+                        }
                         let item = component_item(&export.name, export.kind);
                         if let Some(component) = self.facts.component.as_mut() {
                             component.exports.push(item);
@@ -274,8 +289,7 @@ impl<'a> Walker<'a> {
             Payload::CustomSection(reader) => reader.name().to_string(),
             _ => section_name(id, self.facts.kind).to_string(),
         };
-        self.counts.sections += 1;
-        if self.counts.sections > self.limits.sections {
+        if !admit(&mut self.counts.sections, self.limits.sections) {
             return;
         }
         self.facts.sections.push(Section {
@@ -359,8 +373,7 @@ impl<'a> Walker<'a> {
                     ("tag", None)
                 }
             };
-            self.counts.imports += 1;
-            if self.counts.imports > self.limits.imports {
+            if !admit(&mut self.counts.imports, self.limits.imports) {
                 continue;
             }
             self.facts.imports.push(Import {
@@ -399,8 +412,7 @@ impl<'a> Walker<'a> {
                 }
                 ExternalKind::Tag => ("tag", None),
             };
-            self.counts.exports += 1;
-            if self.counts.exports > self.limits.exports {
+            if !admit(&mut self.counts.exports, self.limits.exports) {
                 continue;
             }
             self.facts.exports.push(Export {
@@ -415,8 +427,10 @@ impl<'a> Walker<'a> {
 
     fn read_custom(&mut self, reader: &wasmparser::CustomSectionReader<'a>) {
         let range = reader.range();
-        self.counts.custom_sections += 1;
-        if self.counts.custom_sections > self.limits.custom_sections {
+        if !admit(
+            &mut self.counts.custom_sections,
+            self.limits.custom_sections,
+        ) {
             return;
         }
         self.facts.custom_sections.push(CustomSection {
@@ -449,6 +463,9 @@ impl<'a> Walker<'a> {
     }
 
     fn push_memory(&mut self, memory: wasmparser::MemoryType, imported: bool) {
+        if !admit(&mut self.counts.memories, self.limits.memories) {
+            return;
+        }
         let page_size = memory
             .page_size_log2
             .map_or(65_536, |log2| 1u64.checked_shl(log2).unwrap_or(0));
@@ -479,6 +496,9 @@ impl<'a> Walker<'a> {
     }
 
     fn push_table(&mut self, table: wasmparser::TableType, imported: bool) {
+        if !admit(&mut self.counts.tables, self.limits.tables) {
+            return;
+        }
         let index = self.facts.tables.len() as u32;
         if index > 0 || !table.element_type.is_func_ref() {
             self.structural.insert("reference_types");
@@ -501,6 +521,9 @@ impl<'a> Walker<'a> {
     }
 
     fn push_global(&mut self, global: wasmparser::GlobalType, imported: bool) {
+        if !admit(&mut self.counts.globals, self.limits.globals) {
+            return;
+        }
         proposals::scan_val_type(global.content_type, &mut self.structural);
         if global.shared {
             self.structural.insert("shared_everything_threads");
@@ -523,6 +546,9 @@ impl<'a> Walker<'a> {
             ),
             ("imports", self.counts.imports, self.limits.imports),
             ("exports", self.counts.exports, self.limits.exports),
+            ("globals", self.counts.globals, self.limits.globals),
+            ("tables", self.counts.tables, self.limits.tables),
+            ("memories", self.counts.memories, self.limits.memories),
         ];
         for (what, count, limit) in counted {
             if count > limit {
