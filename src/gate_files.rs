@@ -91,7 +91,7 @@ impl<'a> GateReader<'a> {
                 let mut dir = dir;
                 loop {
                     let candidate = join(&dir, FILE_NAME);
-                    if !matches!(self.entry(&candidate)?, TreeEntry::Missing) {
+                    if !matches!(self.entry(&candidate)?, Found::Missing) {
                         return Ok(Some(GatePath::Repo(candidate)));
                     }
                     if dir.is_empty() {
@@ -111,31 +111,37 @@ impl<'a> GateReader<'a> {
         }
     }
 
-    /// The bytes of a gate file; None when it is absent or not a regular file (then a
-    /// problem is recorded). `kind` names it in problems.
-    pub fn file(&mut self, path: &GatePath, kind: &str) -> Result<Option<Vec<u8>>, Error> {
-        match path {
-            GatePath::Disk(path) => read_disk(path).map(Some).or_else(|e| match e {
-                Refusal::Missing => Ok(None),
-                other => Err(untrusted::error(path, Kind::GateFile, other)),
-            }),
-            GatePath::Repo(relative) => {
-                if self.base.is_some() {
-                    self.check_work_tree(relative, kind, false);
-                }
-                match self.entry(relative)? {
-                    TreeEntry::File(bytes) => Ok(Some(bytes)),
-                    TreeEntry::Missing => Ok(None),
-                    TreeEntry::Dir => {
-                        self.record(relative, kind, self.tree_name(), "directory");
-                        Ok(None)
-                    }
-                    TreeEntry::NotRegular(found) => {
-                        self.record(relative, kind, self.tree_name(), found);
-                        Ok(None)
-                    }
-                }
+    /// The bytes of a gate file, at most `cap` of them; None when it is absent or not a
+    /// regular file (then a problem is recorded). `kind` names it in problems.
+    pub fn file(
+        &mut self,
+        path: &GatePath,
+        kind: &str,
+        cap: Kind,
+    ) -> Result<Option<Vec<u8>>, Error> {
+        let relative = match path {
+            GatePath::Disk(path) => {
+                return read_disk(path, cap).map(Some).or_else(|e| match e {
+                    Refusal::Missing => Ok(None),
+                    other => Err(untrusted::error(path, cap, other)),
+                });
             }
+            GatePath::Repo(relative) => relative,
+        };
+        if self.base.is_some() {
+            self.check_work_tree(relative, kind, false);
+        }
+        match self.entry(relative)? {
+            Found::Missing => Ok(None),
+            Found::Dir => {
+                self.record(relative, kind, self.tree_name(), "directory");
+                Ok(None)
+            }
+            Found::NotRegular(found) => {
+                self.record(relative, kind, self.tree_name(), found);
+                Ok(None)
+            }
+            found => self.read(relative, kind, found, cap),
         }
     }
 
@@ -157,31 +163,28 @@ impl<'a> GateReader<'a> {
             self.check_work_tree(&relative, "policy", true);
         }
         let files = match self.entry(&relative)? {
-            TreeEntry::Missing => return Ok(None),
-            TreeEntry::File(bytes) => vec![(relative.clone(), Some(bytes))],
-            TreeEntry::NotRegular(found) => {
+            Found::Missing => return Ok(None),
+            Found::NotRegular(found) => {
                 self.record(&relative, "policy", self.tree_name(), found);
                 return Ok(Some(Vec::new()));
             }
-            TreeEntry::Dir => self
+            Found::Dir => self
                 .list(&relative)?
                 .into_iter()
                 .filter(|file| is_policy(file))
-                .map(|file| (file, None))
                 .collect(),
+            Found::Blob(_) | Found::File(_) => vec![relative.clone()],
         };
         let mut sources = Vec::new();
-        for (file, bytes) in files {
-            let bytes = match bytes {
-                Some(bytes) => Some(bytes),
-                None => match self.entry(&file)? {
-                    TreeEntry::File(bytes) => Some(bytes),
-                    TreeEntry::NotRegular(found) => {
-                        self.record(&file, "policy", self.tree_name(), found);
-                        None
-                    }
-                    _ => None,
-                },
+        for file in files {
+            let found = self.entry(&file)?;
+            let bytes = match found {
+                Found::NotRegular(what) => {
+                    self.record(&file, "policy", self.tree_name(), what);
+                    None
+                }
+                Found::Missing | Found::Dir => None,
+                found => self.read(&file, "policy", found, Kind::GateFile)?,
             };
             if let Some(bytes) = bytes {
                 sources.push(PolicySource {
@@ -209,12 +212,49 @@ impl<'a> GateReader<'a> {
         });
     }
 
-    /// What `relative` is in the tree being read.
-    fn entry(&self, relative: &str) -> Result<TreeEntry, Error> {
-        match (self.repo, self.base) {
-            (Some(repo), Some(base)) => repo.entry_at(base, relative, Kind::GateFile.cap()),
-            (Some(repo), None) => work_tree_entry(repo.workdir(), relative),
-            (None, _) => Ok(TreeEntry::Missing),
+    /// What `relative` is in the tree being read, found without reading it.
+    fn entry(&self, relative: &str) -> Result<Found, Error> {
+        Ok(match (self.repo, self.base) {
+            (Some(repo), Some(base)) => match repo.entry_at(base, relative)? {
+                TreeEntry::Missing => Found::Missing,
+                TreeEntry::Dir => Found::Dir,
+                TreeEntry::NotRegular(what) => Found::NotRegular(what),
+                TreeEntry::File(blob) => Found::Blob(blob),
+            },
+            (Some(repo), None) => match probe(repo.workdir(), relative) {
+                Probe::Missing => Found::Missing,
+                Probe::Dir => Found::Dir,
+                Probe::NotRegular(what) => Found::NotRegular(what),
+                Probe::File(path) => Found::File(path),
+            },
+            (None, _) => Found::Missing,
+        })
+    }
+
+    /// The bytes of a regular file `entry` found, at most `cap` of them. A work-tree file that
+    /// turned out not to be regular on opening is recorded; one that is there but cannot be
+    /// read is an error, never "no file" and so the defaults.
+    fn read(
+        &mut self,
+        relative: &str,
+        kind: &str,
+        found: Found,
+        cap: Kind,
+    ) -> Result<Option<Vec<u8>>, Error> {
+        match (found, self.repo, self.base) {
+            (Found::Blob(blob), Some(repo), Some(base)) => {
+                repo.blob(blob, relative, base, cap.cap()).map(Some)
+            }
+            (Found::File(path), _, _) => match untrusted::read(&path, cap) {
+                Ok(bytes) => Ok(Some(bytes)),
+                Err(Refusal::Missing) => Ok(None),
+                Err(Refusal::NotRegular(what)) => {
+                    self.record(relative, kind, self.tree_name(), what);
+                    Ok(None)
+                }
+                Err(refusal) => Err(untrusted::error(&path, cap, refusal)),
+            },
+            _ => Ok(None),
         }
     }
 
@@ -251,21 +291,15 @@ impl<'a> GateReader<'a> {
     }
 }
 
-/// What `relative` is in the work tree, checking every component without following links.
-/// A gate file that is there but cannot be read (too large, unreadable) is an error: it must
-/// not turn into "no file" and so into the defaults.
-fn work_tree_entry(workdir: &Path, relative: &str) -> Result<TreeEntry, Error> {
-    Ok(match probe(workdir, relative) {
-        Probe::File(path) => match untrusted::read(&path, Kind::GateFile) {
-            Ok(bytes) => TreeEntry::File(bytes),
-            Err(Refusal::NotRegular(found)) => TreeEntry::NotRegular(found),
-            Err(Refusal::Missing) => TreeEntry::Missing,
-            Err(refusal) => return Err(untrusted::error(&path, Kind::GateFile, refusal)),
-        },
-        Probe::Missing => TreeEntry::Missing,
-        Probe::Dir => TreeEntry::Dir,
-        Probe::NotRegular(found) => TreeEntry::NotRegular(found),
-    })
+/// What a gate path is, found without reading it.
+enum Found {
+    Missing,
+    Dir,
+    NotRegular(&'static str),
+    /// A regular file in the merge-base: its blob.
+    Blob(Oid),
+    /// A regular file in the work tree.
+    File(PathBuf),
 }
 
 /// The type of a work-tree entry, found without reading it.
@@ -381,12 +415,12 @@ pub fn governing_changes(
 
 /// A user file outside the repository: links are the user's own, so they are followed, but
 /// only a regular file within the gate-file cap is read.
-fn read_disk(path: &Path) -> Result<Vec<u8>, Refusal> {
+fn read_disk(path: &Path, cap: Kind) -> Result<Vec<u8>, Refusal> {
     let real = path.canonicalize().map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Refusal::Missing,
         _ => Refusal::Io(e),
     })?;
-    untrusted::read(&real, Kind::GateFile)
+    untrusted::read(&real, cap)
 }
 
 fn disk_policies(path: &Path, root: &Path) -> Result<Vec<PolicySource>, Error> {

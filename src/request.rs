@@ -16,6 +16,7 @@ use crate::gate_files::{self, GateFileProblem, GatePath, GateReader};
 use crate::git::Repo;
 use crate::git::base::{self, Base, BaseEnv, BaseRequest};
 use crate::policy::{PolicyOptions, builtin};
+use crate::untrusted::Kind;
 use crate::wasmsig::{KnownKey, keys};
 
 /// Everything the pipeline needs, resolved.
@@ -223,13 +224,15 @@ pub fn build(args: &GateArgs, config_path: Option<&Path>) -> Result<CheckRequest
             }
             GatePath::Disk(path) => crate::discover::display_path(path, &root),
         };
-        let bytes = reader.file(&location, "key")?.ok_or_else(|| Error::Key {
-            path: name.clone(),
-            message: format!(
-                "listed in [signatures] trusted_keys but not a regular file in the {}",
-                reader.tree_name()
-            ),
-        })?;
+        let bytes = reader
+            .file(&location, "key", Kind::Key)?
+            .ok_or_else(|| Error::Key {
+                path: name.clone(),
+                message: format!(
+                    "listed in [signatures] trusted_keys but not a regular file in the {}",
+                    reader.tree_name()
+                ),
+            })?;
         let key = keys::public_key(&bytes).map_err(|e| Error::Key {
             path: name.clone(),
             message: e.0,
@@ -253,7 +256,7 @@ pub fn build(args: &GateArgs, config_path: Option<&Path>) -> Result<CheckRequest
         &mut at_merge_base
     };
     let baseline = {
-        let bytes = baseline_reader.file(&baseline_location, "baseline")?;
+        let bytes = baseline_reader.file(&baseline_location, "baseline", Kind::GateFile)?;
         let display = match &baseline_location {
             GatePath::Repo(relative) => name_of(relative),
             GatePath::Disk(path) => crate::discover::display_path(path, &root),
@@ -405,7 +408,7 @@ fn read_config(
         ),
         GatePath::Disk(path) => (path.clone(), path.display().to_string()),
     };
-    match reader.file(location, "config")? {
+    match reader.file(location, "config", Kind::GateFile)? {
         Some(bytes) => {
             let text = String::from_utf8_lossy(&bytes).into_owned();
             Ok(config::load_text(&path, &display, text)?)

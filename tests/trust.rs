@@ -678,3 +678,53 @@ fn leb128(out: &mut Vec<u8>, mut value: u32) {
         out.push(byte | 0x80);
     }
 }
+
+/// A cache entry linked to `/dev/zero` (or any non-file) is no entry: never read unbounded.
+#[cfg(unix)]
+#[test]
+fn a_cache_entry_that_is_a_link_is_ignored() {
+    let sandbox = Sandbox::new();
+    let module = common::fixture("app");
+    sandbox.write("dist/app.wasm", &module);
+    let sha = {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(&module);
+        digest
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    let version = env!("CARGO_PKG_VERSION");
+    let entry = sandbox.cache_dir().join(format!("{sha}.gzip-9.v{version}"));
+    std::os::unix::fs::symlink("/dev/zero", &entry).unwrap();
+    let facts = common::facts(&sandbox, &[]);
+    assert_eq!(facts["artifacts"][0]["size"]["gzip_source"], "computed");
+    // The computed size replaced the link instead of being written through it.
+    assert!(
+        !std::fs::symlink_metadata(&entry)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+}
+
+/// A key file is small: a large one at the merge-base is refused before it is read.
+#[test]
+fn trusted_keys_are_capped() {
+    let repo = GitRepo::new();
+    repo.commit(
+        "keys",
+        &[
+            (
+                "wasmgate.toml",
+                b"[signatures]\ntrusted_keys = [\"keys/release.pub\"]\n",
+            ),
+            ("keys/release.pub", &vec![b'a'; 200_000]),
+        ],
+    );
+    repo.branch("pr");
+    repo.sandbox.wasm("dist/app.wasm", "app");
+    let (code, _, stderr) = run(repo.cmd().args(["check", "--base", "main"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("keys/release.pub"), "{stderr}");
+}

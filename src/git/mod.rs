@@ -78,16 +78,15 @@ impl Repo {
     /// regular file there of at most `cap` bytes; None if absent or anything else (a link, a
     /// submodule, a tree).
     pub fn read_at(&self, commit: Oid, path: &str, cap: u64) -> Result<Option<Vec<u8>>, Error> {
-        Ok(match self.entry_at(commit, path, cap)? {
-            TreeEntry::File(bytes) => Some(bytes),
-            _ => None,
-        })
+        match self.entry_at(commit, path)? {
+            TreeEntry::File(blob) => self.blob(blob, path, commit, cap).map(Some),
+            _ => Ok(None),
+        }
     }
 
     /// What `path` is at `commit`, walking the tree one component at a time so that a link
-    /// or submodule on the way is reported as what it is, never followed. A blob larger than
-    /// `cap` is an error, before its contents are read.
-    pub fn entry_at(&self, commit: Oid, path: &str, cap: u64) -> Result<TreeEntry, Error> {
+    /// or submodule on the way is reported as what it is, never followed. Nothing is read.
+    pub fn entry_at(&self, commit: Oid, path: &str) -> Result<TreeEntry, Error> {
         let mut tree = self
             .repo
             .find_commit(commit)
@@ -115,32 +114,35 @@ impl Repo {
                 0o120000 => return Ok(TreeEntry::NotRegular("symlink")),
                 0o160000 => return Ok(TreeEntry::NotRegular("submodule")),
                 _ if !last => return Ok(TreeEntry::Missing),
-                _ => {
-                    // The header gives the size without inflating the blob.
-                    let odb = self
-                        .repo
-                        .odb()
-                        .map_err(|e| git_error("open the object database", &e))?;
-                    let (size, _) = odb
-                        .read_header(id)
-                        .map_err(|e| git_error("read a blob", &e))?;
-                    if size as u64 > cap {
-                        return Err(Error::BlobTooLarge {
-                            path: path.to_string(),
-                            commit: commit.to_string(),
-                            size: size as u64,
-                            cap,
-                        });
-                    }
-                    let blob = self
-                        .repo
-                        .find_blob(id)
-                        .map_err(|e| git_error("read a blob", &e))?;
-                    return Ok(TreeEntry::File(blob.content().to_vec()));
-                }
+                _ => return Ok(TreeEntry::File(id)),
             }
         }
         Ok(TreeEntry::Missing)
+    }
+
+    /// The contents of the blob `id` (at `path` in `commit`, for the message); one larger
+    /// than `cap` is an error, found from the object header before it is inflated.
+    pub fn blob(&self, id: Oid, path: &str, commit: Oid, cap: u64) -> Result<Vec<u8>, Error> {
+        let odb = self
+            .repo
+            .odb()
+            .map_err(|e| git_error("open the object database", &e))?;
+        let (size, _) = odb
+            .read_header(id)
+            .map_err(|e| git_error("read a blob", &e))?;
+        if size as u64 > cap {
+            return Err(Error::BlobTooLarge {
+                path: path.to_string(),
+                commit: commit.to_string(),
+                size: size as u64,
+                cap,
+            });
+        }
+        let blob = self
+            .repo
+            .find_blob(id)
+            .map_err(|e| git_error("read a blob", &e))?;
+        Ok(blob.content().to_vec())
     }
 
     /// Every entry that is not a tree under `dir` (work-tree-relative; `""` for the root) at
@@ -192,8 +194,8 @@ impl Repo {
 pub enum TreeEntry {
     /// Not there.
     Missing,
-    /// A regular file, with its bytes.
-    File(Vec<u8>),
+    /// A regular file: its blob.
+    File(Oid),
     /// A tree.
     Dir,
     /// A link or a submodule (on the way or at the end): `symlink`, `submodule`.
