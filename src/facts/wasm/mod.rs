@@ -11,7 +11,7 @@ mod validate;
 pub use model::*;
 
 use rayon::prelude::*;
-use wasmparser::BinaryReaderError;
+use wasmparser::{BinaryReaderError, FuncValidatorAllocations};
 
 use parse::Parsed;
 use proposals::Proposals;
@@ -23,11 +23,9 @@ pub fn collect(bytes: &[u8]) -> WasmFacts {
 
 /// Collects the facts of `bytes`, storing no more than `limits` allows.
 pub fn collect_with(bytes: &[u8], limits: &Limits) -> WasmFacts {
-    let (parsed, invalid) = rayon::join(
-        || parse::parse(bytes, 0..bytes.len() as u64, limits),
-        || validate::validate(bytes),
-    );
-    let mut first_error = invalid.map(ValidationError::from);
+    let mut validation = validate::Validation::new();
+    let parsed = parse::parse(bytes, 0..bytes.len() as u64, limits, &mut validation);
+    let mut first_error = validation.error.map(ValidationError::from);
     let (mut facts, _) = finish(parsed, &mut first_error);
     facts.validation_error = first_error.map(|error| readable(error, bytes));
     facts.valid = facts.validation_error.is_none();
@@ -48,19 +46,24 @@ fn finish(parsed: Parsed<'_>, error: &mut Option<ValidationError>) -> (WasmFacts
         facts.malformed = true;
         keep_first(error, parse_error);
     }
-    let scanned = bodies.par_iter().map(proposals::scan_function).try_reduce(
-        Proposals::default,
-        |mut a, b| {
-            a.extend(b);
-            Ok(a)
-        },
-    );
-    match scanned {
-        Ok(found) => structural.extend(found),
-        Err(scan_error) => {
-            facts.malformed = true;
-            keep_first(error, ValidationError::from(scan_error));
-        }
+    let checked = bodies
+        .into_par_iter()
+        .map_init(FuncValidatorAllocations::default, |allocs, body| {
+            validate::check(body, allocs)
+        })
+        .reduce(validate::Checked::default, |mut a, b| {
+            a.proposals.extend(b.proposals);
+            a.malformed = earliest(a.malformed, b.malformed);
+            a.invalid = earliest(a.invalid, b.invalid);
+            a
+        });
+    structural.extend(checked.proposals);
+    if let Some(malformed) = checked.malformed {
+        facts.malformed = true;
+        keep_first(error, ValidationError::from(malformed));
+    }
+    if let Some(invalid) = checked.invalid {
+        keep_first(error, ValidationError::from(invalid));
     }
     for module in nested {
         let module_range = module.range.clone();
@@ -126,6 +129,13 @@ fn interfaces(items: &[ComponentItem]) -> Vec<String> {
     names.sort();
     names.dedup();
     names
+}
+
+fn earliest(a: Option<BinaryReaderError>, b: Option<BinaryReaderError>) -> Option<BinaryReaderError> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if b.offset() < a.offset() { b } else { a }),
+        (a, b) => a.or(b),
+    }
 }
 
 fn keep_first(slot: &mut Option<ValidationError>, candidate: ValidationError) {

@@ -1,14 +1,15 @@
 //! Walks a wasm binary section by section with wasmparser and records its structure.
 //!
 //! Parsing stops at the first malformed byte and returns the facts gathered so far with the
-//! error; validation is `validate.rs`'s job and operator scanning is `proposals.rs`'s.
+//! error. The same walk feeds every payload to the validator (`validate.rs`), so a binary's
+//! sections are read once; function bodies are validated and scanned later, in one pass each.
 
 use std::collections::BTreeSet;
 use std::ops::Range;
 
 use wasmparser::{
     BinaryReader, BinaryReaderError, Chunk, ComponentExternName, ComponentExternalKind,
-    CompositeInnerType, DataKind, ExternalKind, FunctionBody, KnownCustom, Parser, Payload,
+    CompositeInnerType, DataKind, ExternalKind, KnownCustom, Parser, Payload,
     TypeRef, WasmFeatures,
 };
 
@@ -18,6 +19,7 @@ use super::model::{
     WasmKind,
 };
 use super::proposals::{self, Proposals};
+use super::validate::{Body, Validation};
 
 /// Nesting deeper than this is hostile input, not a real component.
 const MAX_NESTING: usize = 32;
@@ -25,8 +27,9 @@ const MAX_NESTING: usize = 32;
 /// The structure of one binary plus the function bodies still to scan for proposals.
 pub(super) struct Parsed<'a> {
     pub(super) facts: WasmFacts,
-    /// Function bodies of this binary (not of nested modules, which carry their own).
-    pub(super) bodies: Vec<FunctionBody<'a>>,
+    /// Function bodies of this binary (not of nested modules, which carry their own), each
+    /// with its validator while the binary is still valid.
+    pub(super) bodies: Vec<Body<'a>>,
     /// Nested modules with their bodies, scanned by the caller like the top level.
     pub(super) nested: Vec<Parsed<'a>>,
     /// Byte range of this binary within the file.
@@ -37,11 +40,17 @@ pub(super) struct Parsed<'a> {
     pub(super) error: Option<ValidationError>,
 }
 
-/// Parses `file[range]`, a module or component starting at `range.start`.
-pub(super) fn parse<'a>(file: &'a [u8], range: Range<u64>, limits: &Limits) -> Parsed<'a> {
+/// Parses `file[range]`, a module or component starting at `range.start`, validating its
+/// sections on the way (the first validation error lands in `validation`).
+pub(super) fn parse<'a>(
+    file: &'a [u8],
+    range: Range<u64>,
+    limits: &Limits,
+    validation: &mut Validation,
+) -> Parsed<'a> {
     let mut parser = Parser::new(range.start);
     parser.set_features(WasmFeatures::all());
-    parse_with(file, range, parser, 0, limits)
+    parse_with(file, range, parser, 0, limits, validation)
 }
 
 fn parse_with<'a>(
@@ -50,16 +59,19 @@ fn parse_with<'a>(
     parser: Parser,
     depth: usize,
     limits: &Limits,
+    validation: &mut Validation,
 ) -> Parsed<'a> {
     let mut walker = Walker::new(range.clone(), *limits);
-    let error = walker.walk(file, range.clone(), parser, depth).err();
+    let error = walker
+        .walk(file, range.clone(), parser, depth, validation)
+        .err();
     walker.finish(range, error)
 }
 
 #[derive(Default)]
 struct Walker<'a> {
     facts: WasmFacts,
-    bodies: Vec<FunctionBody<'a>>,
+    bodies: Vec<Body<'a>>,
     nested: Vec<Parsed<'a>>,
     structural: Proposals,
     /// Function signatures by type index; None for non-function types.
@@ -104,6 +116,7 @@ impl<'a> Walker<'a> {
         range: Range<u64>,
         mut parser: Parser,
         depth: usize,
+        validation: &mut Validation,
     ) -> Result<(), ValidationError> {
         let (start, end) = (to_usize(range.start), to_usize(range.end));
         let mut pos = start;
@@ -117,6 +130,7 @@ impl<'a> Walker<'a> {
                 }
             };
             pos += consumed;
+            let validator = validation.payload(&payload);
             if let Some((id, section)) = payload.as_section() {
                 self.record_section(id, &payload, section);
             }
@@ -203,21 +217,28 @@ impl<'a> Walker<'a> {
                 Payload::CodeSectionStart { size, .. } => {
                     self.facts.functions.code_size = u64::from(size);
                 }
-                Payload::CodeSectionEntry(body) => self.bodies.push(body),
+                Payload::CodeSectionEntry(body) => self.bodies.push(Body { body, validator }),
                 Payload::CustomSection(reader) => self.read_custom(&reader),
                 Payload::ModuleSection {
                     parser: nested,
                     unchecked_range,
                 } => {
-                    let nested = self.nested_binary(file, unchecked_range, nested, depth)?;
+                    let nested =
+                        self.nested_binary(file, unchecked_range, nested, depth, validation)?;
                     pos = to_usize(nested.range.end);
+                    if nested.error.is_some() {
+                        // The validator is left inside the broken module: its later verdicts
+                        // would be about the wrong binary.
+                        validation.stop();
+                    }
                     self.nested.push(nested);
                 }
                 Payload::ComponentSection {
                     parser: nested,
                     unchecked_range,
                 } => {
-                    let mut inner = self.nested_binary(file, unchecked_range, nested, depth)?;
+                    let mut inner =
+                        self.nested_binary(file, unchecked_range, nested, depth, validation)?;
                     pos = to_usize(inner.range.end);
                     if let Some(component) = self.facts.component.as_mut() {
                         component.nested_components += 1 + inner
@@ -268,6 +289,7 @@ impl<'a> Walker<'a> {
         range: Range<u64>,
         parser: Parser,
         depth: usize,
+        validation: &mut Validation,
     ) -> Result<Parsed<'a>, ValidationError> {
         if range.end > self.range.end || range.start > range.end {
             return Err(ValidationError::at(
@@ -281,7 +303,14 @@ impl<'a> Walker<'a> {
                 range.start,
             ));
         }
-        Ok(parse_with(file, range, parser, depth + 1, &self.limits))
+        Ok(parse_with(
+            file,
+            range,
+            parser,
+            depth + 1,
+            &self.limits,
+            validation,
+        ))
     }
 
     fn record_section(&mut self, id: u8, payload: &Payload<'_>, range: Range<u64>) {

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use wasmparser::{
-    AbstractHeapType, BinaryReaderError, BlockType, ConstExpr, FunctionBody, HeapType, Operator,
+    AbstractHeapType, BinaryReaderError, BlockType, ConstExpr, HeapType, Operator,
     RefType, ValType,
 };
 
@@ -42,28 +42,15 @@ macro_rules! define_proposal_of {
 }
 wasmparser::for_each_operator!(define_proposal_of);
 
-/// Scans one function body: its locals' types and every operator.
-pub(super) fn scan_function(body: &FunctionBody<'_>) -> Result<Proposals, BinaryReaderError> {
-    let mut found = Proposals::default();
-    let mut locals = body.get_locals_reader()?;
-    for _ in 0..locals.get_count() {
-        let (_, ty) = locals.read()?;
-        scan_val_type(ty, &mut found);
+/// Records the proposal of one operator of a function body; `last` skips the set insert for
+/// the common run of operators of the same proposal.
+pub(super) fn scan_operator(op: &Operator<'_>, found: &mut Proposals, last: &mut &'static str) {
+    scan_block_types(op, found);
+    let proposal = proposal_of(op);
+    if proposal != "mvp" && proposal != *last {
+        found.insert(proposal);
+        *last = proposal;
     }
-    let mut reader = body.get_operators_reader()?;
-    let mut last = "mvp";
-    while !reader.eof() {
-        let op = reader.read()?;
-        scan_operator(&op, &mut found);
-        let proposal = proposal_of(&op);
-        // Most operators are MVP or repeat the previous proposal: skip the set insert for them.
-        if proposal != "mvp" && proposal != last {
-            found.insert(proposal);
-            last = proposal;
-        }
-    }
-    reader.finish()?;
-    Ok(found)
 }
 
 /// Scans an initialiser expression (globals, data and element offsets): extended-const and GC.
@@ -130,7 +117,7 @@ pub(super) fn scan_val_type(ty: ValType, found: &mut Proposals) {
     }
 }
 
-fn scan_operator(op: &Operator<'_>, found: &mut Proposals) {
+fn scan_block_types(op: &Operator<'_>, found: &mut Proposals) {
     match op {
         Operator::Block { blockty } | Operator::Loop { blockty } | Operator::If { blockty } => {
             scan_block_type(*blockty, found);
