@@ -162,14 +162,10 @@ pub fn check(request: &CheckRequest, progress: &dyn Progress) -> Result<Report, 
     }
     let (document, snippets) = gather(request, progress)?;
     let input = input::bounded_value(&document, request.config.config.limits.input_bytes.0)?;
-    let raw = policy::evaluate(&policies, &input)?;
-    Ok(findings::report(
-        &document,
-        raw,
-        &policies,
-        &request.config,
-        &snippets,
-    ))
+    let raw = policy::evaluate(&policies, input)?;
+    let report = findings::report(&document, raw, &policies, &request.config, &snippets);
+    crate::background::drop_later(document);
+    Ok(report)
 }
 
 fn unreadable(

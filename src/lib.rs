@@ -6,6 +6,7 @@
 //! writes them.
 
 pub mod app;
+pub mod background;
 pub mod baseline;
 pub mod cli;
 pub mod config;

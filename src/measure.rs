@@ -98,10 +98,14 @@ pub fn bytes_of(
     sizes: &SizeOptions,
     limits: &facts::wasm::Limits,
 ) -> (Artifact, Option<ByteSnippet>) {
-    let sha256 = hex(&Sha256::digest(bytes));
-    let (wasm, size) = rayon::join(
+    // Hashing overlaps the parse; the sizes need the digest (their cache is keyed by it).
+    let (wasm, (sha256, size)) = rayon::join(
         || facts::wasm::collect_with(bytes, limits),
-        || facts::size::collect(path, bytes, &sha256, sizes),
+        || {
+            let sha256 = hex(&Sha256::digest(bytes));
+            let size = facts::size::collect(path, bytes, &sha256, sizes);
+            (sha256, size)
+        },
     );
     let snippet = wasm
         .validation_error

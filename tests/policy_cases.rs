@@ -28,7 +28,8 @@ fn run_case(path: &std::path::Path) {
         data,
     };
     let policies = policy::load(&options).unwrap();
-    let findings = policy::evaluate(&policies, &case["input"]).unwrap();
+    let findings =
+        policy::evaluate(&policies, regorus::Value::from(case["input"].clone())).unwrap();
     let mut got: Vec<(String, String, String)> = findings
         .iter()
         .map(|f| {

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::diag::Error;
 
+pub mod rego;
+
 use std::collections::BTreeMap;
 
 use crate::baseline::{self, Baseline, BaselineEntry};
@@ -172,9 +174,9 @@ pub fn build(mut artifacts: Vec<Artifact>, context: Context) -> InputDocument {
     }
 }
 
-/// The document as JSON for the policies, refused (exit 2) when its serialised form is larger
+/// The document as the policies see it, refused (exit 2) when its serialised form is larger
 /// than `limit` bytes: what policies see must fit in memory, whatever the artifacts hold.
-pub fn bounded_value(document: &InputDocument, limit: u64) -> Result<serde_json::Value, Error> {
+pub fn bounded_value(document: &InputDocument, limit: u64) -> Result<regorus::Value, Error> {
     struct Counter {
         written: u64,
         limit: u64,
@@ -199,7 +201,7 @@ pub fn bounded_value(document: &InputDocument, limit: u64) -> Result<serde_json:
             help: "check the artifacts for hostile structure (huge name or type lists), or raise [limits] input_bytes in wasmgate.toml in a reviewed change".to_string(),
         });
     }
-    serde_json::to_value(document).map_err(|e| Error::PolicyResult {
+    rego::to_value(document).map_err(|e| Error::PolicyResult {
         rule: "input".to_string(),
         message: e.to_string(),
     })

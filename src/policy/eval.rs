@@ -30,11 +30,11 @@ pub struct RawFinding {
     pub details: Option<Value>,
 }
 
-/// Evaluates every selected package with `input`.
-pub fn evaluate(policies: &PolicySet, input: &Value) -> Result<Vec<RawFinding>, Error> {
+/// Evaluates every selected package with `input` (see `input::rego::to_value`).
+pub fn evaluate(policies: &PolicySet, input: regorus::Value) -> Result<Vec<RawFinding>, Error> {
     let mut engine = policies.engine.clone();
-    engine.set_input(regorus::Value::from(input.clone()));
-    add_cost_risk(&mut engine, input)?;
+    add_cost_risk(&mut engine, &input)?;
+    engine.set_input(input);
     let mut findings = Vec::new();
     for package in &policies.packages {
         let results = engine
@@ -46,39 +46,41 @@ pub fn evaluate(policies: &PolicySet, input: &Value) -> Result<Vec<RawFinding>, 
             .flat_map(|r| r.expressions)
             .map(|e| e.value)
             .next();
-        let Some(value) = value else { continue };
-        let value = serde_json::to_value(&value).map_err(|e| Error::PolicyResult {
-            rule: package.clone(),
-            message: e.to_string(),
-        })?;
-        let Value::Object(rules) = value else {
+        let Some(regorus::Value::Object(rules)) = value else {
             continue;
         };
-        for (rule, value) in rules {
-            let Some(severity) = rule_severity(&rule) else {
+        // Only the deny/warn rules become findings; helpers (which may hold whole artifacts)
+        // are never converted.
+        for (rule, value) in rules.iter() {
+            let Ok(rule) = rule.as_string() else { continue };
+            let Some(severity) = rule_severity(rule) else {
                 continue;
             };
+            let value = serde_json::to_value(value).map_err(|e| Error::PolicyResult {
+                rule: format!("{package}.{rule}"),
+                message: e.to_string(),
+            })?;
             read_results(&format!("{package}.{rule}"), severity, value, &mut findings)?;
         }
     }
+    // The engine holds the whole input; freeing it is a walk over every value.
+    crate::background::drop_later(engine);
     Ok(findings)
 }
 
 /// `wasmgate.cost_risk(path)`: the cost-risk figures of an artifact (`score`,
 /// `predicted_monthly_cost`, `drivers`) as a Rego builtin, so that one rule can combine them.
-fn add_cost_risk(engine: &mut regorus::Engine, input: &Value) -> Result<(), Error> {
-    let risks: std::collections::BTreeMap<String, regorus::Value> = input
-        .pointer("/finops/artifacts")
-        .and_then(Value::as_array)
-        .map(|rows| {
-            rows.iter()
-                .filter_map(|row| {
-                    let path = row.get("path")?.as_str()?.to_string();
-                    Some((path, regorus::Value::from(row.get("risk")?.clone())))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+fn add_cost_risk(engine: &mut regorus::Engine, input: &regorus::Value) -> Result<(), Error> {
+    let mut risks = std::collections::BTreeMap::<String, regorus::Value>::new();
+    if let Ok(rows) = input["finops"]["artifacts"].as_array() {
+        for row in rows.iter() {
+            if let (Ok(path), risk @ regorus::Value::Object(_)) =
+                (row["path"].as_string(), &row["risk"])
+            {
+                risks.insert(path.to_string(), risk.clone());
+            }
+        }
+    }
     engine
         .add_extension(
             "wasmgate.cost_risk".to_string(),

@@ -143,6 +143,17 @@ impl RawSection<'_> {
         out
     }
 
+    /// The length of `canonical()`, without building it.
+    pub fn canonical_len(&self) -> usize {
+        let mut leb = 1;
+        let mut rest = self.body.len() >> 7;
+        while rest > 0 {
+            leb += 1;
+            rest >>= 7;
+        }
+        1 + leb + self.body.len()
+    }
+
     /// A custom section named `name`.
     pub fn is_custom(&self, name: &str) -> bool {
         self.id == 0 && self.name == Some(name)
@@ -363,5 +374,21 @@ mod tests {
         huge[4] = 0xff;
         assert!(SignatureData::parse(&huge).is_err());
         assert!(SignatureData::parse(&[1, 1, 1, 0xff, 0xff, 0xff, 0xff, 0x0f]).is_err());
+    }
+
+    #[test]
+    fn canonical_len_is_the_length_of_canonical() {
+        for size in [0usize, 1, 127, 128, 16_383, 16_384, 2_097_152] {
+            let body = vec![0u8; size];
+            let section = RawSection {
+                id: 1,
+                start: 0,
+                end: 0,
+                name: None,
+                payload: &body,
+                body: &body,
+            };
+            assert_eq!(section.canonical_len(), section.canonical().len(), "{size}");
+        }
     }
 }

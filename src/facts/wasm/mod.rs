@@ -131,7 +131,10 @@ fn interfaces(items: &[ComponentItem]) -> Vec<String> {
     names
 }
 
-fn earliest(a: Option<BinaryReaderError>, b: Option<BinaryReaderError>) -> Option<BinaryReaderError> {
+fn earliest(
+    a: Option<BinaryReaderError>,
+    b: Option<BinaryReaderError>,
+) -> Option<BinaryReaderError> {
     match (a, b) {
         (Some(a), Some(b)) => Some(if b.offset() < a.offset() { b } else { a }),
         (a, b) => a.or(b),

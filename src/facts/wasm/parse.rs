@@ -9,8 +9,8 @@ use std::ops::Range;
 
 use wasmparser::{
     BinaryReader, BinaryReaderError, Chunk, ComponentExternName, ComponentExternalKind,
-    CompositeInnerType, DataKind, ExternalKind, KnownCustom, Parser, Payload,
-    TypeRef, WasmFeatures,
+    CompositeInnerType, DataKind, ExternalKind, KnownCustom, Parser, Payload, TypeRef,
+    WasmFeatures,
 };
 
 use super::model::{

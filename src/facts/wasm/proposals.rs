@@ -6,8 +6,7 @@
 use std::collections::BTreeSet;
 
 use wasmparser::{
-    AbstractHeapType, BinaryReaderError, BlockType, ConstExpr, HeapType, Operator,
-    RefType, ValType,
+    AbstractHeapType, BinaryReaderError, BlockType, ConstExpr, HeapType, Operator, RefType, ValType,
 };
 
 /// A set of proposal names.
