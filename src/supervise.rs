@@ -16,10 +16,10 @@ const SUPERVISED: &str = "WASMGATE_SUPERVISED";
 const MAX_MEMORY: &str = "WASMGATE_MAX_MEMORY";
 
 /// The default bound of one run's address space.
-pub(crate) const DEFAULT_BYTES: u64 = 4 << 30;
+const DEFAULT_BYTES: u64 = 4 << 30;
 
 /// How a supervised run ended.
-pub(crate) enum Ended {
+enum Ended {
     /// The child exited with a code of the contract (0, 1, 2): pass it on.
     Code(u8),
     /// The child died: the message says how, for an exit-2 diagnostic.
@@ -27,7 +27,7 @@ pub(crate) enum Ended {
 }
 
 /// In the child: applies the bound. Returns true when this process is the supervised child.
-pub(crate) fn enter_child() -> bool {
+fn enter_child() -> bool {
     let Some(bound) = std::env::var(SUPERVISED)
         .ok()
         .and_then(|v| v.parse::<u64>().ok())
@@ -38,9 +38,38 @@ pub(crate) fn enter_child() -> bool {
     true
 }
 
+/// Where a supervised command stands: run it here, its child's code, or how the child died.
+pub(crate) enum Outcome {
+    /// Run in this process: this is the child, or supervision is off.
+    Here,
+    /// The child decided: exit with its code.
+    Exited(u8),
+    /// The child died (or could not start): report this as the command's error.
+    Crashed(wasmgate::Error),
+}
+
+/// Supervises this run: enters the bound when this is the child, else runs the child.
+pub(crate) fn supervise() -> Outcome {
+    if enter_child() {
+        return Outcome::Here;
+    }
+    let message = match bound().map(|bound| bound.map(run)) {
+        Ok(None) => return Outcome::Here,
+        Ok(Some(Ok(Ended::Code(code)))) => return Outcome::Exited(code),
+        Ok(Some(Ok(Ended::Crashed(message)) | Err(message))) | Err(message) => message,
+    };
+    Outcome::Crashed(wasmgate::Error::Crashed {
+        message,
+        help: format!(
+            "the run is bounded to WASMGATE_MAX_MEMORY (default {} GiB) of address space, or less under `ulimit -v`; look for a policy or artifact that builds something huge, or raise the bound if the inputs are expected",
+            DEFAULT_BYTES >> 30
+        ),
+    })
+}
+
 /// The bound to supervise with, or None to run in this process (already the child, turned
 /// off, or a platform without address-space limits).
-pub(crate) fn bound() -> Result<Option<u64>, String> {
+fn bound() -> Result<Option<u64>, String> {
     if std::env::var_os(SUPERVISED).is_some() || !cfg!(unix) {
         return Ok(None);
     }
@@ -56,7 +85,7 @@ pub(crate) fn bound() -> Result<Option<u64>, String> {
 }
 
 /// Runs this binary again with the same arguments under `bound` bytes of address space.
-pub(crate) fn run(bound: u64) -> Result<Ended, String> {
+fn run(bound: u64) -> Result<Ended, String> {
     let exe =
         std::env::current_exe().map_err(|e| format!("cannot find the wasmgate binary: {e}"))?;
     let status = Command::new(exe)

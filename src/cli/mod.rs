@@ -1,0 +1,102 @@
+//! The command line as the user types it (clap derive). Doc comments here are the help text.
+//!
+//! Nothing here resolves paths or reads files; `plan` turns these into a `CheckRequest`. One
+//! file per group of commands: `gate` (check, facts, baseline), `sign` (keygen, sign, verify,
+//! signatures), `misc` (init, completions, explain); `output` holds formats and colours.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+mod gate;
+mod help;
+mod misc;
+mod output;
+mod sign;
+
+pub use gate::{BaselineArgs, GateArgs};
+use help::{BASELINE_EXAMPLES, CHECK_EXAMPLES, EXIT_STATUS, FACTS_EXAMPLES};
+pub use misc::{CompletionsArgs, ExplainArgs, InitArgs};
+pub use output::{ColorChoice, Format, OutputFile};
+pub use sign::{KeygenArgs, ShowArgs, SignArgs, VerifyArgs};
+
+/// wasmgate: gate WebAssembly releases in CI.
+///
+/// Reads built .wasm modules and components, computes size, import, memory and proposal
+/// facts, evaluates Rego policies (a built-in library configured by wasmgate.toml, plus your
+/// own), and exits non-zero with diagnostics a person can act on.
+#[derive(Debug, Parser)]
+#[command(name = "wasmgate", version, after_help = EXIT_STATUS, max_term_width = 100)]
+pub struct Args {
+    /// Config file [default: wasmgate.toml in the working directory or the nearest parent].
+    #[arg(long, global = true, value_name = "FILE", env = "WASMGATE_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    /// When to use colours. NO_COLOR in the environment means never, unless --color=always.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Print only findings of severity deny, and nothing on success.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Tell on stderr what wasmgate reads and decides (root, config, policies, artifacts).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the gate on the artifacts and exit 0 (pass), 1 (fail) or 2 (could not decide).
+    #[command(after_help = CHECK_EXAMPLES)]
+    Check(GateArgs),
+    /// Print the policy input document (wasmgate.input/v1) as JSON, like `conftest parse`.
+    #[command(after_help = FACTS_EXAMPLES)]
+    Facts(GateArgs),
+    /// Write the accepted facts of the artifacts to the baseline file, to commit.
+    #[command(after_help = BASELINE_EXAMPLES)]
+    Baseline(BaselineArgs),
+    /// Make an Ed25519 key pair for signing (wasmsign2's key file format, or PEM).
+    #[command(
+        after_help = "Examples:\n  wasmgate keygen --secret-key release.key --public-key keys/release.pub\n\nCommit the public key (e.g. under keys/) and list it in [signatures] trusted_keys;\nkeep the secret key in your CI secrets."
+    )]
+    Keygen(KeygenArgs),
+    /// Sign a module or component (embedded signature section, or a detached signature).
+    #[command(
+        after_help = "Examples:\n  wasmgate sign --secret-key release.key dist/app.wasm            # in place\n  wasmgate sign -k release.key -o dist/app.signed.wasm dist/app.wasm\n  wasmgate sign -k release.key --detached dist/app.wasm.sig dist/app.wasm\n\nSigning a signed module adds a signature. The format is the WebAssembly tool-conventions\none, interoperable with wasmsign2.\n\nExit status:\n  0  signed\n  2  could not sign (unreadable module or key, malformed signature data)"
+    )]
+    Sign(SignArgs),
+    /// Verify a module's signature with public keys.
+    #[command(
+        after_help = "Examples:\n  wasmgate verify --public-key keys/release.pub dist/app.wasm\n  wasmgate verify -K keys/release.pub --signature dist/app.wasm.sig dist/app.wasm\n\nWithout --signature, an embedded signature is used, else MODULE.sig next to the module.\n\nExit status:\n  0  a signature by one of the keys covers the whole module\n  1  no such signature: unsigned, wrong key, modified, partially covered, misplaced\n  2  could not check (unreadable module, signature file or key)"
+    )]
+    Verify(VerifyArgs),
+    /// Show the signatures a module carries and what they cover.
+    #[command(
+        after_help = "Examples:\n  wasmgate signatures dist/app.wasm\n  wasmgate signatures -K keys/release.pub dist/app.wasm"
+    )]
+    Signatures(ShowArgs),
+    /// Write a starting wasmgate.toml (current sizes as budgets), an example policy and a GitHub workflow.
+    #[command(
+        after_help = "Examples:\n  wasmgate init\n  wasmgate init --force      # replace the starter files\n\nExit status:\n  0  written\n  2  a file exists (without --force) or cannot be written"
+    )]
+    Init(InitArgs),
+    /// Print shell completions.
+    #[command(
+        after_help = "Examples:\n  wasmgate completions bash > /etc/bash_completion.d/wasmgate\n  wasmgate completions zsh > \"${fpath[1]}/_wasmgate\""
+    )]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff).
+    #[command(after_help = "Examples:\n  wasmgate man > wasmgate.1 && man ./wasmgate.1")]
+    Man,
+    /// Explain a finding code: what it means, what sets it, what to do.
+    #[command(
+        after_help = "Examples:\n  wasmgate explain size-budget-exceeded\n  wasmgate explain --list"
+    )]
+    Explain(ExplainArgs),
+}

@@ -1,0 +1,116 @@
+//! `check`: run the gate, print the report, write every `--output` and the GitHub extras.
+
+use std::io::Write;
+
+use wasmgate::cli::{Args, Format, GateArgs};
+use wasmgate::report::human::HumanStyle;
+use wasmgate::report::{self, Report, ReportError};
+use wasmgate::{Error, exit};
+
+use super::Out;
+
+/// `crashed` is the error of a supervised run that died: reported like any other.
+pub(super) fn run(args: &Args, gate: &GateArgs, out: &Out, crashed: Option<Error>) -> u8 {
+    let Some(gate) = hooked(gate) else {
+        return exit::PASS;
+    };
+    let mut settings = wasmgate::config::OutputConfig::default();
+    let outcome = match crashed {
+        Some(error) => Err(error),
+        None => super::plan(args, &gate, out, true).and_then(|request| {
+            settings = request.config.config.output.clone();
+            wasmgate::check(&request, &super::spinner(out))
+        }),
+    };
+    let stdout_format = gate.format.unwrap_or(Format::Human);
+    let (report, error) = match outcome {
+        Ok(report) => (report, None),
+        Err(error) => (
+            Report::from_error(ReportError {
+                code: error.code_string(),
+                message: error.to_string(),
+                help: error.help_string(),
+            }),
+            Some(error),
+        ),
+    };
+    let mut code = exit::code(report.verdict);
+    // Machine formats always carry a document, even when wasmgate could not decide.
+    if error.is_none() || stdout_format != Format::Human {
+        code = code.max(out.stdout(&report::render(stdout_format, &report, out.style)));
+    }
+    code = code.max(github(&report, &settings, stdout_format, out));
+    code = code.max(outputs(&gate, &report, out));
+    match error {
+        Some(error) => out.error(&error),
+        None => code,
+    }
+}
+
+/// Pre-commit mode: of the paths, the `.wasm` files; any other file (a policy, the config)
+/// means every artifact. None: nothing to check, a pass.
+fn hooked(gate: &GateArgs) -> Option<GateArgs> {
+    if !gate.hook {
+        return Some(gate.clone());
+    }
+    let wasm: Vec<String> = gate
+        .paths
+        .iter()
+        .filter(|p| p.ends_with(".wasm"))
+        .cloned()
+        .collect();
+    let governing = gate.paths.len() > wasm.len();
+    if wasm.is_empty() && !governing {
+        return None;
+    }
+    Some(GateArgs {
+        paths: if governing { Vec::new() } else { wasm },
+        ..gate.clone()
+    })
+}
+
+/// Under GitHub Actions: annotations on stdout and the job summary, as configured.
+fn github(
+    report: &Report,
+    settings: &wasmgate::config::OutputConfig,
+    stdout_format: Format,
+    out: &Out,
+) -> u8 {
+    if !std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
+        return exit::PASS;
+    }
+    let mut code = exit::PASS;
+    if settings.github_annotations && stdout_format == Format::Human {
+        code = out.stdout(&report::github::annotations(report));
+    }
+    if settings.github_summary
+        && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY")
+    {
+        let appended = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&summary)
+            .and_then(|mut file| file.write_all(report::github::summary(report).as_bytes()));
+        if let Err(e) = appended {
+            out.note(&format!("cannot append the job summary: {e}"));
+        }
+    }
+    code
+}
+
+/// Every `--output FORMAT=PATH`, never written through a link.
+fn outputs(gate: &GateArgs, report: &Report, out: &Out) -> u8 {
+    let mut code = exit::PASS;
+    let plain = HumanStyle {
+        color: false,
+        quiet: false,
+    };
+    for output in &gate.outputs {
+        let text = report::render(output.format, report, plain);
+        if let Err(e) = wasmgate::untrusted::write(&output.path, text.as_bytes()) {
+            out.note(&format!("cannot write {}: {e}", output.path.display()));
+            code = exit::ERROR;
+        }
+    }
+    code
+}
