@@ -5,6 +5,7 @@
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
+use wasmgate::facts::ctx::ArtifactCtx;
 use wasmgate::facts::size::{self, SizeOptions};
 
 /// A module with `functions` small functions and a data segment: several MiB of real wasm.
@@ -64,11 +65,12 @@ fn main() {
         ..SizeOptions::default()
     };
     let path = std::path::Path::new("bench.wasm");
+    let ctx = ArtifactCtx::new(path, "bench.wasm", &module);
     measure("gzip 9 + brotli 5", module.len(), || {
-        std::hint::black_box(size::collect(path, &module, "x", &no_cache(9, 5)));
+        std::hint::black_box(size::collect(&ctx, &no_cache(9, 5)));
     });
     measure("gzip 9 + brotli 11", module.len(), || {
-        std::hint::black_box(size::collect(path, &module, "x", &no_cache(9, 11)));
+        std::hint::black_box(size::collect(&ctx, &no_cache(9, 11)));
     });
     let cache = tempfile::tempdir().unwrap();
     let cached = SizeOptions {
@@ -76,8 +78,8 @@ fn main() {
         use_siblings: false,
         ..SizeOptions::default()
     };
-    size::collect(path, &module, "feedface", &cached);
+    size::collect(&ctx, &cached);
     measure("sizes from the cache", module.len(), || {
-        std::hint::black_box(size::collect(path, &module, "feedface", &cached));
+        std::hint::black_box(size::collect(&ctx, &cached));
     });
 }

@@ -91,7 +91,8 @@ pub fn report(
     let artifacts = document
         .artifacts
         .iter()
-        .map(|a| ArtifactSummary {
+        .map(|artifact| (&artifact.facts, &artifact.derived))
+        .map(|(a, derived)| ArtifactSummary {
             path: a.path.clone(),
             sha256: a.sha256.clone(),
             kind: a.wasm.kind.map(|k| format!("{k:?}").to_lowercase()),
@@ -113,7 +114,7 @@ pub fn report(
                         .collect()
                 })
                 .unwrap_or_default(),
-            change: a.delta.as_ref().and_then(|d| {
+            change: derived.delta.as_ref().and_then(|d| {
                 let (metric, change) = match (&d.size.brotli, &d.size.raw) {
                     (Some(brotli), _) => ("brotli", brotli),
                     (None, Some(raw)) => ("raw", raw),
@@ -175,7 +176,7 @@ pub fn report(
 fn cost_row<'a>(
     document: &'a InputDocument,
     path: &str,
-) -> Option<&'a crate::finops::ArtifactCost> {
+) -> Option<&'a crate::derive::finops::ArtifactCost> {
     document
         .finops
         .as_ref()?

@@ -68,12 +68,8 @@ pub fn init(dir: &Path, force: bool) -> Result<Written, Error> {
             noun: "artifact".to_string(),
             problem: refusal.to_string(),
         })?;
-        let sizes = facts::size::collect(
-            &artifact.path,
-            &bytes,
-            "",
-            &facts::size::SizeOptions::default(),
-        );
+        let ctx = facts::ctx::ArtifactCtx::new(&artifact.path, &artifact.display, &bytes);
+        let sizes = facts::size::collect(&ctx, &facts::size::SizeOptions::default());
         let budget = |n: u64| (n + n * HEADROOM_PERCENT / 100).div_ceil(1024) * 1024;
         let _ = writeln!(
             config,

@@ -7,7 +7,11 @@ use super::Out;
 
 pub(super) fn run(args: &Args, baseline: &BaselineArgs, out: &Out) -> u8 {
     let written = super::plan(args, &baseline.gate(), out, false).and_then(|request| {
-        wasmgate::app::write_baseline(&request, &super::spinner(out), baseline.output.as_deref())
+        wasmgate::pipeline::write_baseline(
+            &request,
+            &super::spinner(out),
+            baseline.output.as_deref(),
+        )
     });
     match written {
         Ok(_) if out.quiet => exit::PASS,

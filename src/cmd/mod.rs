@@ -75,7 +75,7 @@ fn plan(
     out: &Out,
     notes: bool,
 ) -> Result<wasmgate::CheckRequest, Error> {
-    let request = wasmgate::request::build(gate, args.config.as_deref())?;
+    let request = wasmgate::plan::build(gate, args.config.as_deref())?;
     if args.verbose {
         log::request(&request, out);
     }

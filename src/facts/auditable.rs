@@ -2,6 +2,7 @@
 //! JSON), read with a hard cap on the decompressed size and checked for dangling indices and
 //! cycles.
 
+use crate::facts::ctx::ArtifactCtx;
 use std::io::Read;
 
 use schemars::JsonSchema;
@@ -58,6 +59,14 @@ struct RawPackage {
 
 fn runtime() -> String {
     "runtime".to_string()
+}
+
+/// The artifact's `.dep-v0` section, read; None when it has none.
+pub fn collect(ctx: &ArtifactCtx<'_>) -> Option<AuditableFacts> {
+    ctx.section_list()
+        .iter()
+        .find(|s| s.is_custom(SECTION))
+        .map(|s| read(s.payload))
 }
 
 /// Reads the section payload (after its name).

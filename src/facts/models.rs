@@ -3,7 +3,10 @@
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use wasmparser::{Parser, Payload};
+use wasmparser::{BinaryReader, DataSectionReader};
+
+use crate::facts::ctx::ArtifactCtx;
+use crate::wasmsig::format::{self, RawSection};
 
 /// Payloads smaller than this are not models worth reporting.
 const MIN_MODEL: usize = 1024;
@@ -21,42 +24,85 @@ pub struct EmbeddedModel {
     pub size: u64,
 }
 
-/// Scans a module's data segments and custom sections (top level only).
-pub fn scan(bytes: &[u8]) -> Vec<EmbeddedModel> {
-    let mut found = Vec::new();
-    let mut segment = 0;
-    for payload in Parser::new(0).parse_all(bytes) {
-        let Ok(payload) = payload else { break };
-        match payload {
-            Payload::DataSection(reader) => {
-                for data in reader {
-                    let Ok(data) = data else { break };
-                    if let Some(format) = recognise(data.data) {
-                        found.push(EmbeddedModel {
-                            format: format.to_string(),
-                            location: format!("data segment {segment}"),
-                            offset: data.range.end.saturating_sub(data.data.len() as u64),
-                            size: data.data.len() as u64,
-                        });
+/// Scans the artifact's data segments and custom sections, and those of the modules nested
+/// in a component (data segments are numbered across them, in file order).
+pub fn collect(ctx: &ArtifactCtx<'_>) -> Vec<EmbeddedModel> {
+    let mut scan = Scan {
+        file: ctx.bytes,
+        found: Vec::new(),
+        segment: 0,
+    };
+    scan.binary(ctx.section_list(), ctx.bytes, 0);
+    scan.found
+}
+
+struct Scan<'a> {
+    file: &'a [u8],
+    found: Vec<EmbeddedModel>,
+    segment: usize,
+}
+
+/// Components nest no deeper than this in practice; deeper is hostile.
+const MAX_DEPTH: usize = 32;
+
+impl Scan<'_> {
+    fn binary(&mut self, sections: &[RawSection<'_>], binary: &[u8], depth: usize) {
+        let component = binary.get(4..8) == Some(&[0x0d, 0x00, 0x01, 0x00]);
+        for section in sections {
+            match (section.id, component) {
+                (0, _) => self.custom(section),
+                (DATA_SECTION, false) => self.data(section),
+                (NESTED_MODULE | NESTED_COMPONENT, true) if depth < MAX_DEPTH => {
+                    if let Ok(nested) = format::sections(section.body) {
+                        self.binary(&nested, section.body, depth + 1);
                     }
-                    segment += 1;
                 }
+                _ => {}
             }
-            Payload::CustomSection(reader) => {
-                if let Some(format) = recognise(reader.data()) {
-                    found.push(EmbeddedModel {
-                        format: format.to_string(),
-                        location: format!("custom section {}", reader.name()),
-                        offset: reader.data_offset(),
-                        size: reader.data().len() as u64,
-                    });
-                }
-            }
-            Payload::ModuleSection { .. } | Payload::ComponentSection { .. } => {}
-            _ => {}
         }
     }
-    found
+
+    fn custom(&mut self, section: &RawSection<'_>) {
+        if let (Some(name), Some(format)) = (section.name, recognise(section.payload)) {
+            self.found.push(EmbeddedModel {
+                format: format.to_string(),
+                location: format!("custom section {name}"),
+                offset: offset_in(self.file, section.payload),
+                size: section.payload.len() as u64,
+            });
+        }
+    }
+
+    fn data(&mut self, section: &RawSection<'_>) {
+        let start = offset_in(self.file, section.body);
+        let Ok(segments) = DataSectionReader::new(BinaryReader::new(section.body, start)) else {
+            return;
+        };
+        for data in segments {
+            let Ok(data) = data else { break };
+            if let Some(format) = recognise(data.data) {
+                self.found.push(EmbeddedModel {
+                    format: format.to_string(),
+                    location: format!("data segment {}", self.segment),
+                    offset: data.range.end.saturating_sub(data.data.len() as u64),
+                    size: data.data.len() as u64,
+                });
+            }
+            self.segment += 1;
+        }
+    }
+}
+
+/// A component's core module and nested component sections.
+const NESTED_MODULE: u8 = 1;
+const NESTED_COMPONENT: u8 = 4;
+
+/// The data section's id in a core module.
+const DATA_SECTION: u8 = 11;
+
+/// Where `part` (a subslice of `whole`) starts in `whole`.
+fn offset_in(whole: &[u8], part: &[u8]) -> u64 {
+    (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize) as u64
 }
 
 /// The model format whose signature `data` starts with.

@@ -2,7 +2,7 @@
 //! `ARTIFACT.sig` next to it), which keys verify them, whether those keys are trusted, and how
 //! much of the artifact they cover. It records; `policies/signatures.rego` decides.
 
-use std::path::Path;
+use crate::facts::ctx::ArtifactCtx;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -68,8 +68,9 @@ pub struct KeyFacts {
     pub trusted: bool,
 }
 
-/// Collects the signature facts of `bytes`, the contents of `path`.
-pub fn collect(path: &Path, bytes: &[u8], keys: &[KnownKey]) -> SignatureFacts {
+/// Collects the signature facts of the artifact: embedded, else its detached sibling.
+pub fn collect(ctx: &ArtifactCtx<'_>, keys: &[KnownKey]) -> SignatureFacts {
+    let (path, bytes) = (ctx.path, ctx.bytes);
     // An embedded signature wins; the sibling is for unsigned modules. A sibling that cannot
     // be read (a link, a FIFO, too large to be signature data) is reported as such.
     let (detached, unreadable) = match crate::signing::detached_signature(path, bytes, None) {
@@ -77,7 +78,12 @@ pub fn collect(path: &Path, bytes: &[u8], keys: &[KnownKey]) -> SignatureFacts {
         Err(error) => (None, Some(error.to_string())),
     };
     let sibling = crate::signing::sibling(path);
-    let inspection = wasmsig::inspect(bytes, detached.as_ref().map(|(_, b)| b.as_slice()), keys);
+    let inspection = wasmsig::inspect_sections(
+        bytes,
+        &ctx.sections,
+        detached.as_ref().map(|(_, b)| b.as_slice()),
+        keys,
+    );
     let trusted_ids: Vec<Vec<u8>> = keys
         .iter()
         .filter(|k| k.trusted)

@@ -5,6 +5,7 @@
 //! decompresses to exactly the artifact's bytes. The cache is an optimisation only: any
 //! failure to read or write it falls back to compressing.
 
+use crate::facts::ctx::ArtifactCtx;
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, Read, Write};
@@ -82,8 +83,9 @@ enum Codec {
     Brotli,
 }
 
-/// Measures `bytes` (the contents of `path`, whose SHA-256 is `sha256`).
-pub fn collect(path: &Path, bytes: &[u8], sha256: &str, options: &SizeOptions) -> SizeFacts {
+/// Measures the artifact's bytes; the cache and the known sizes are keyed by its SHA-256.
+pub fn collect(ctx: &ArtifactCtx<'_>, options: &SizeOptions) -> SizeFacts {
+    let (path, bytes, sha256) = (ctx.path, ctx.bytes, ctx.sha256.as_str());
     let raw = bytes.len() as u64;
     if !options.compress {
         return SizeFacts {

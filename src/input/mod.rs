@@ -1,6 +1,7 @@
 //! The policy input document (`wasmgate.input/v1`): the one contract between facts and Rego.
 //!
-//! Only this module knows the document's shape. It grows by adding fields; a rename or removal
+//! Only this module knows the document's shape, and it only assembles: every figure is
+//! computed before (`facts`, `derive`). It grows by adding fields; a rename or removal
 //! needs `wasmgate.input/v2`. `schema/input.v1.json` is generated from these types and a test
 //! fails when the two differ.
 
@@ -11,19 +12,11 @@ use crate::diag::Error;
 
 pub mod rego;
 
-use std::collections::BTreeMap;
-
-use crate::baseline::{self, Baseline, BaselineEntry};
-use crate::delta::{self, Delta};
-use crate::facts::auditable::AuditableFacts;
+use crate::derive::baseline::BaselineSource;
+use crate::derive::{ArtifactDerived, Derived};
+use crate::facts::artifact::ArtifactFacts;
 use crate::facts::cargo::CargoFacts;
 use crate::facts::git::GitFacts;
-use crate::facts::models::EmbeddedModel;
-use crate::facts::sbom::SbomFacts;
-use crate::facts::signature::SignatureFacts;
-use crate::facts::size::SizeFacts;
-use crate::facts::wasm::WasmFacts;
-use crate::history::HistoryPoint;
 
 /// Version tag of the input document.
 pub const SCHEMA_VERSION: &str = "wasmgate.input/v1";
@@ -48,11 +41,11 @@ pub struct InputDocument {
     /// or detected.
     pub cargo: Option<CargoFacts>,
     /// Cost, trend, anomaly and cost risk of the shipped bytes.
-    pub finops: Option<crate::finops::model::FinopsFacts>,
+    pub finops: Option<crate::derive::finops::model::FinopsFacts>,
     /// Gate files (config, policies, keys, baseline) that are not regular files where the
     /// gate reads them or in the work tree: each is a `gate-file-not-regular` deny.
     #[serde(default)]
-    pub gate_files_not_regular: Vec<crate::gate_files::GateFileProblem>,
+    pub gate_files_not_regular: Vec<crate::plan::gate_files::GateFileProblem>,
     /// Matching entries that were not read: links leaving the repository
     /// (`artifact-outside-root`), special files, dangling links and unreadable directories
     /// (`artifact-unreadable`). Each is a deny.
@@ -60,117 +53,58 @@ pub struct InputDocument {
     pub refused_artifacts: Vec<crate::discover::RefusedArtifact>,
 }
 
-/// Where the accepted facts came from.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-pub struct BaselineSource {
-    /// The baseline file, relative to the root.
-    pub path: String,
-    /// The merge-base commit it was read at, or `work tree` without a base.
-    pub revision: String,
-    /// False when the file does not exist there.
-    pub found: bool,
-}
-
-/// One artifact's facts.
+/// One artifact: what is true of its bytes and what is derived from them (both inline).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Artifact {
-    /// Path relative to the root (forward slashes), or as given when outside it.
-    pub path: String,
-    /// SHA-256 of the file contents, lowercase hex.
-    pub sha256: String,
-    /// Raw and compressed sizes.
-    pub size: SizeFacts,
-    /// Structure, validity and proposals (fields inline).
+    /// Path, digest, sizes, structure, signatures, SBOM, embedded data.
     #[serde(flatten)]
-    pub wasm: WasmFacts,
-    /// Signatures carried by the artifact; null for merge-base versions, which are not checked.
-    pub signature: Option<SignatureFacts>,
-    /// The artifact's SBOM; null when none was found.
-    pub sbom: Option<SbomFacts>,
-    /// The dependency list cargo-auditable embedded (`.dep-v0`); null when there is none.
-    pub embedded_dependencies: Option<AuditableFacts>,
-    /// Machine-learning model payloads found in data segments and custom sections.
-    pub embedded_models: Vec<EmbeddedModel>,
-    /// Sizes of the artifact with its debug custom sections stripped; null when it has none.
-    pub stripped: Option<SizeFacts>,
-    /// The accepted facts of this path; null when neither the baseline file nor the
-    /// merge-base has it.
-    pub baseline: Option<BaselineEntry>,
-    /// Where `baseline` came from: `file` (the baseline file) or `merge-base` (the artifact
-    /// itself, committed at the merge-base, measured by this run).
-    pub baseline_origin: Option<String>,
-    /// The change against `baseline`; null without one.
-    pub delta: Option<Delta>,
-    /// Accepted sizes from the commits that changed the baseline, newest first.
-    pub history: Vec<HistoryPoint>,
+    pub facts: ArtifactFacts,
+    /// Baseline entry, delta and size history.
+    #[serde(flatten)]
+    pub derived: ArtifactDerived,
 }
 
-impl Artifact {
-    /// This artifact's facts as a baseline records them.
-    pub fn accepted(&self) -> BaselineEntry {
-        baseline::entry(&self.sha256, &self.size, &self.wasm)
-    }
-}
-
-/// What the document is built from besides the artifacts.
+/// The repository-level facts.
 #[derive(Debug, Default)]
-pub struct Context {
-    /// Git facts.
+pub struct RepoFacts {
+    /// Git facts; None outside a repository with commits.
     pub git: Option<GitFacts>,
-    /// The baseline file's location and contents.
-    pub baseline: Option<(BaselineSource, Option<Baseline>)>,
-    /// Size history by artifact path.
-    pub history: BTreeMap<String, Vec<HistoryPoint>>,
-    /// Baseline entries measured from artifacts committed at the merge-base, for paths the
-    /// baseline file lacks.
-    pub derived: BTreeMap<String, BaselineEntry>,
     /// The Cargo graph.
     pub cargo: Option<CargoFacts>,
 }
 
-/// Assembles the document: artifacts sorted, each with its baseline entry, delta and history.
-pub fn build(mut artifacts: Vec<Artifact>, context: Context) -> InputDocument {
-    artifacts.sort_by(|a, b| a.path.cmp(&b.path));
-    let (source, accepted) = match context.baseline {
-        Some((source, accepted)) => (Some(source), accepted),
-        None => (None, None),
-    };
-    let mut history = context.history;
-    let mut derived = context.derived;
-    for artifact in &mut artifacts {
-        artifact.history = history.remove(&artifact.path).unwrap_or_default();
-        let from_file = accepted
-            .as_ref()
-            .and_then(|b| b.artifacts.get(&artifact.path))
-            .cloned();
-        let (before, origin) = match (from_file, derived.remove(&artifact.path)) {
-            (Some(entry), _) => (entry, "file"),
-            (None, Some(entry)) => (entry, "merge-base"),
-            (None, None) => continue,
-        };
-        artifact.delta = Some(delta::compute(&before, &artifact.accepted()));
-        artifact.baseline = Some(before);
-        artifact.baseline_origin = Some(origin.to_string());
-    }
-    let removed_artifacts = accepted
-        .map(|b| {
-            b.artifacts
-                .into_keys()
-                .filter(|path| !artifacts.iter().any(|a| &a.path == path))
-                .collect()
-        })
-        .unwrap_or_default();
+/// What the gate refused to read, for the trust rules.
+#[derive(Debug, Default)]
+pub struct Refusals {
+    /// Gate files that are not regular files.
+    pub gate_files: Vec<crate::plan::gate_files::GateFileProblem>,
+    /// Artifacts not read, sorted by path.
+    pub artifacts: Vec<crate::discover::RefusedArtifact>,
+}
+
+/// Assembles the document from the facts (sorted by path) and what was derived from them.
+pub fn assemble(
+    artifacts: Vec<ArtifactFacts>,
+    repo: RepoFacts,
+    derived: Derived,
+    refusals: Refusals,
+) -> InputDocument {
+    let artifacts = artifacts
+        .into_iter()
+        .zip(derived.artifacts)
+        .map(|(facts, derived)| Artifact { facts, derived })
+        .collect();
     InputDocument {
         schema_version: SCHEMA_VERSION.to_string(),
         wasmgate_version: env!("CARGO_PKG_VERSION").to_string(),
         artifacts,
-        git: context.git,
-        baseline: source,
-        removed_artifacts,
-        cargo: context.cargo,
-        finops: None,
-        gate_files_not_regular: Vec::new(),
-        refused_artifacts: Vec::new(),
+        git: repo.git,
+        baseline: derived.baseline,
+        removed_artifacts: derived.removed_artifacts,
+        cargo: repo.cargo,
+        finops: Some(derived.finops),
+        gate_files_not_regular: refusals.gate_files,
+        refused_artifacts: refusals.artifacts,
     }
 }
 
@@ -216,7 +150,7 @@ pub fn schema() -> serde_json::Value {
 pub fn summary(document: &InputDocument) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
-    for a in &document.artifacts {
+    for a in document.artifacts.iter().map(|a| &a.facts) {
         let kind = a.wasm.kind.map_or("not wasm", |k| match k {
             crate::facts::wasm::WasmKind::Module => "module",
             crate::facts::wasm::WasmKind::Component => "component",

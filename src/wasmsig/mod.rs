@@ -232,6 +232,16 @@ impl Inspection {
 
 /// Inspects `module`'s signatures (embedded, or `detached` when given) against `keys`.
 pub fn inspect(module: &[u8], detached: Option<&[u8]>, keys: &[KnownKey]) -> Inspection {
+    inspect_sections(module, &format::sections(module), detached, keys)
+}
+
+/// `inspect` over sections already split from `module`.
+pub fn inspect_sections(
+    module: &[u8],
+    sections: &Result<Vec<RawSection<'_>>, FormatError>,
+    detached: Option<&[u8]>,
+    keys: &[KnownKey],
+) -> Inspection {
     let mut inspection = Inspection {
         source: None,
         error: None,
@@ -241,10 +251,10 @@ pub fn inspect(module: &[u8], detached: Option<&[u8]>, keys: &[KnownKey]) -> Ins
         content_start: 8,
         signatures: Vec::new(),
     };
-    let sections = match format::sections(module) {
+    let sections = match sections {
         Ok(sections) => sections,
         Err(error) => {
-            inspection.error = Some(error);
+            inspection.error = Some(error.clone());
             return inspection;
         }
     };

@@ -9,6 +9,7 @@ mod schema;
 mod spdx;
 mod spdx_schema;
 
+use crate::facts::ctx::ArtifactCtx;
 use std::path::{Path, PathBuf};
 
 use schemars::JsonSchema;
@@ -141,16 +142,11 @@ pub struct SbomOptions {
 }
 
 /// Finds and reads the SBOM of the artifact at `path` (shown as `display`).
-pub fn collect(
-    path: &Path,
-    display: &str,
-    bytes: &[u8],
-    sha256: &str,
-    options: &SbomOptions,
-) -> Option<SbomFacts> {
+pub fn collect(ctx: &ArtifactCtx<'_>, options: &SbomOptions) -> Option<SbomFacts> {
+    let (path, display, sha256) = (ctx.path, ctx.display, ctx.sha256.as_str());
     let file = locate(path, display, options)?;
     let shown = crate::discover::display_path(&file, &options.root);
-    let unsigned_sha256 = unsigned_digest(bytes).unwrap_or_else(|| sha256.to_string());
+    let unsigned_sha256 = unsigned_digest(ctx).unwrap_or_else(|| sha256.to_string());
     let mut facts = SbomFacts {
         path: shown,
         binding: "none".to_string(),
@@ -220,10 +216,10 @@ fn read_json(path: &Path) -> Result<Value, String> {
 }
 
 /// SHA-256 of the module without its leading `signature` section, if it has one.
-fn unsigned_digest(bytes: &[u8]) -> Option<String> {
+fn unsigned_digest(ctx: &ArtifactCtx<'_>) -> Option<String> {
     use sha2::{Digest, Sha256};
-    let sections = crate::wasmsig::format::sections(bytes).ok()?;
-    let first = sections.first()?;
+    let bytes = ctx.bytes;
+    let first = ctx.section_list().first()?;
     if !first.is_custom(crate::wasmsig::format::SIGNATURE_SECTION) {
         return None;
     }

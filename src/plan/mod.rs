@@ -2,22 +2,24 @@
 //! the gate's own files are trusted from, the config and policies read from there, the
 //! baseline at the merge-base, and size options. The one fallible step between clap and the app.
 
+pub mod gate_files;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::baseline::{self, Baseline, Compression};
 use crate::cli::GateArgs;
 use crate::config::{self, LoadedConfig, Trust};
+use crate::derive::baseline::{self, Compression, LoadedBaseline};
 use crate::diag::Error;
 use crate::facts::git::GoverningChange;
 use crate::facts::sbom::SbomOptions;
 use crate::facts::size::SizeOptions;
-use crate::gate_files::{self, GateFileProblem, GatePath, GateReader};
 use crate::git::Repo;
 use crate::git::base::{self, Base, BaseEnv, BaseRequest};
 use crate::policy::{PolicyOptions, builtin};
 use crate::untrusted::Kind;
 use crate::wasmsig::{KnownKey, keys};
+use gate_files::{GateFileProblem, GatePath, GateReader};
 
 /// Everything the pipeline needs, resolved.
 #[derive(Debug, Clone)]
@@ -61,17 +63,6 @@ pub struct CheckRequest {
     pub notes: Vec<String>,
     /// `[custom_sections] debug`, compiled once for every artifact.
     pub debug_sections: globset::GlobSet,
-}
-
-/// A baseline and where it was read.
-#[derive(Debug, Clone)]
-pub struct LoadedBaseline {
-    /// Path relative to the root.
-    pub path: String,
-    /// A commit id, or `work tree`.
-    pub revision: String,
-    /// The contents; None when there is no baseline file there.
-    pub baseline: Option<Baseline>,
 }
 
 /// Builds the request for `check`/`facts`/`baseline`.

@@ -193,3 +193,25 @@ pub fn parse(bytes: &[u8], path: &str, revision: &str) -> Result<Baseline, Error
     }
     Ok(baseline)
 }
+
+/// A baseline and where it was read.
+#[derive(Debug, Clone)]
+pub struct LoadedBaseline {
+    /// Path relative to the root.
+    pub path: String,
+    /// A commit id, or `work tree`.
+    pub revision: String,
+    /// The contents; None when there is no baseline file there.
+    pub baseline: Option<Baseline>,
+}
+
+/// Where the accepted facts came from.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct BaselineSource {
+    /// The baseline file, relative to the root.
+    pub path: String,
+    /// The merge-base commit it was read at, or `work tree` without a base.
+    pub revision: String,
+    /// False when the file does not exist there.
+    pub found: bool,
+}

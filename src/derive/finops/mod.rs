@@ -8,14 +8,27 @@ pub mod model;
 pub use model::*;
 
 use crate::config::FinopsConfig;
-use crate::input::Artifact;
+use crate::derive::baseline::BaselineEntry;
+use crate::derive::history::HistoryPoint;
+use crate::facts::artifact::ArtifactFacts;
+
+/// One artifact as FinOps reads it: its facts and its accepted past.
+#[derive(Debug, Clone, Copy)]
+pub struct Artifact<'a> {
+    /// What is true of the bytes now.
+    pub facts: &'a ArtifactFacts,
+    /// The accepted facts of this path, if any.
+    pub baseline: Option<&'a BaselineEntry>,
+    /// Accepted sizes from the baseline's history, newest first.
+    pub history: &'a [HistoryPoint],
+}
 
 /// Bytes in a GB (decimal, as CDNs bill).
 const GB: f64 = 1e9;
 
 /// Computes the figures.
 pub fn compute(
-    artifacts: &[Artifact],
+    artifacts: &[Artifact<'_>],
     config: &FinopsConfig,
     size_budget: &dyn Fn(&str, &str) -> Option<u64>,
 ) -> FinopsFacts {
@@ -24,9 +37,14 @@ pub fn compute(
     let total_gb: f64 = artifacts
         .iter()
         .filter_map(|a| {
-            let bytes = measured(&a.size.raw, a.size.gzip, a.size.brotli, &config.encoding)?;
+            let bytes = measured(
+                &a.facts.size.raw,
+                a.facts.size.gzip,
+                a.facts.size.brotli,
+                &config.encoding,
+            )?;
             config
-                .loads_for(&a.path)
+                .loads_for(&a.facts.path)
                 .map(|loads| bytes as f64 * loads * downloads_share / GB)
         })
         .sum();
@@ -44,15 +62,15 @@ pub fn compute(
         // Unknown is not zero, and raw is not brotli: without the served size there is no
         // figure, and history points without it are left out rather than mixed in.
         let Some(bytes) = measured(
-            &artifact.size.raw,
-            artifact.size.gzip,
-            artifact.size.brotli,
+            &artifact.facts.size.raw,
+            artifact.facts.size.gzip,
+            artifact.facts.size.brotli,
             &config.encoding,
         ) else {
-            not_evaluated.push(artifact.path.clone());
+            not_evaluated.push(artifact.facts.path.clone());
             continue;
         };
-        let loads = config.loads_for(&artifact.path);
+        let loads = config.loads_for(&artifact.facts.path);
         let cost_of = |bytes: u64| {
             loads.map(|loads| bytes as f64 * loads * downloads_share / GB * config.price_per_gb)
         };
@@ -60,7 +78,6 @@ pub fn compute(
         let monthly = cost_of(bytes);
         let before = artifact
             .baseline
-            .as_ref()
             .and_then(|b| measured(&b.size.raw, b.size.gzip, b.size.brotli, &config.encoding));
         let before_cost = before.and_then(cost_of);
         let change = monthly.zip(before_cost).map(|(now, then)| now - then);
@@ -78,7 +95,7 @@ pub fn compute(
         // The forecast follows the served encoding's budget, else the first metric that has one.
         let forecast_metric = [config.encoding.as_str(), "raw", "gzip", "brotli"]
             .into_iter()
-            .find(|metric| size_budget(&artifact.path, metric).is_some())
+            .find(|metric| size_budget(&artifact.facts.path, metric).is_some())
             .unwrap_or(config.encoding.as_str());
         let forecast_series: Vec<(u64, Option<i64>)> = artifact
             .history
@@ -92,16 +109,16 @@ pub fn compute(
             })
             .collect();
         let forecast_current = measured(
-            &artifact.size.raw,
-            artifact.size.gzip,
-            artifact.size.brotli,
+            &artifact.facts.size.raw,
+            artifact.facts.size.gzip,
+            artifact.facts.size.brotli,
             forecast_metric,
         )
         .unwrap_or(bytes);
         let mut trend = trend(
             &forecast_series,
             forecast_current,
-            size_budget(&artifact.path, forecast_metric),
+            size_budget(&artifact.facts.path, forecast_metric),
         );
         trend.metric = forecast_metric.to_string();
         let anomaly = anomaly(&series, bytes, config);
@@ -140,7 +157,7 @@ pub fn compute(
             })
             .collect();
         rows.push(ArtifactCost {
-            path: artifact.path.clone(),
+            path: artifact.facts.path.clone(),
             bytes_per_load: bytes,
             cost_per_million_loads: bytes as f64 * 1e6 * downloads_share / GB * price_per_gb,
             loads_per_month: loads,
@@ -363,13 +380,13 @@ fn risk(
 }
 
 fn hints(
-    artifact: &Artifact,
+    artifact: &Artifact<'_>,
     bytes: u64,
     cost_of: &dyn Fn(u64) -> Option<f64>,
     config: &FinopsConfig,
 ) -> Vec<Hint> {
     let mut hints = Vec::new();
-    if let Some(stripped) = &artifact.stripped {
+    if let Some(stripped) = &artifact.facts.stripped {
         let after = served(
             &stripped.raw,
             stripped.gzip,
@@ -387,7 +404,7 @@ fn hints(
         }
     }
     if config.encoding == "gzip"
-        && let (Some(gzip), Some(brotli)) = (artifact.size.gzip, artifact.size.brotli)
+        && let (Some(gzip), Some(brotli)) = (artifact.facts.size.gzip, artifact.facts.size.brotli)
         && brotli < gzip
     {
         hints.push(Hint {
@@ -400,12 +417,12 @@ fn hints(
             monthly_saving: cost_of(gzip).zip(cost_of(brotli)).map(|(a, b)| a - b),
         });
     }
-    let optimised = artifact.wasm.producers.as_ref().is_some_and(|p| {
+    let optimised = artifact.facts.wasm.producers.as_ref().is_some_and(|p| {
         p.processed_by
             .iter()
             .any(|t| t.name.contains("wasm-opt") || t.name.contains("binaryen"))
     });
-    if artifact.wasm.kind.is_some() && !optimised {
+    if artifact.facts.wasm.kind.is_some() && !optimised {
         hints.push(Hint {
             kind: "run-wasm-opt".to_string(),
             message: "its producers section lists no wasm-opt: run `wasm-opt -Oz` in the release build and measure".to_string(),

@@ -7,7 +7,7 @@ use git2::Oid;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::baseline;
+use crate::derive::baseline;
 use crate::diag::Error;
 use crate::git::{Repo, git_error};
 

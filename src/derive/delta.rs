@@ -4,7 +4,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::baseline::{BaselineEntry, BaselineMemory};
+use crate::derive::baseline::{BaselineEntry, BaselineMemory};
 
 /// How an artifact changed against the baseline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -129,7 +129,7 @@ fn diff(before: &[String], after: &[String]) -> (Vec<String>, Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::baseline::BaselineSize;
+    use crate::derive::baseline::BaselineSize;
 
     fn entry(raw: u64, imports: &[&str]) -> BaselineEntry {
         BaselineEntry {

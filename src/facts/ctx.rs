@@ -1,0 +1,46 @@
+//! What every per-artifact collector reads: the bytes (read once), their SHA-256 and the
+//! top-level sections (split once). Collectors take `&ArtifactCtx` and never re-read the file.
+
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use crate::wasmsig::format::{self, FormatError, RawSection};
+
+/// One artifact's bytes and what is derived from them before any collector runs.
+#[derive(Debug)]
+pub struct ArtifactCtx<'a> {
+    /// Where the bytes were read (siblings and SBOMs are looked up next to it).
+    pub path: &'a Path,
+    /// The path as reported (relative to the root).
+    pub display: &'a str,
+    /// The file's contents.
+    pub bytes: &'a [u8],
+    /// SHA-256 of `bytes`, lowercase hex.
+    pub sha256: String,
+    /// The header and top-level sections, or why they cannot be split.
+    pub sections: Result<Vec<RawSection<'a>>, FormatError>,
+}
+
+impl<'a> ArtifactCtx<'a> {
+    /// Hashes `bytes` and splits their sections.
+    pub fn new(path: &'a Path, display: &'a str, bytes: &'a [u8]) -> Self {
+        ArtifactCtx {
+            path,
+            display,
+            bytes,
+            sha256: hex(&Sha256::digest(bytes)),
+            sections: format::sections(bytes),
+        }
+    }
+
+    /// The split sections; empty when the bytes are not a wasm binary.
+    pub fn section_list(&self) -> &[RawSection<'a>] {
+        self.sections.as_deref().unwrap_or_default()
+    }
+}
+
+/// Lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
+    crate::wasmsig::keys::hex(bytes)
+}

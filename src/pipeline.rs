@@ -1,0 +1,295 @@
+//! The pipeline: plan → discover → facts → derive → input → policy → findings → report.
+//!
+//! Each stage hands plain data to the next and nothing flows back. This module only
+//! sequences them (and runs the repository-level collectors); the work is in the stages.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Trust;
+use crate::derive::{
+    self,
+    baseline::{self, Compression},
+};
+use crate::diag::Error;
+use crate::discover::{self, ArtifactPath, DiscoverOptions, RefusedArtifact};
+use crate::facts::{
+    self,
+    artifact::{self, ArtifactFacts},
+    git::GitFacts,
+};
+use crate::findings;
+use crate::git::Repo;
+use crate::hexdump::Snippets;
+use crate::input::{self, InputDocument, Refusals, RepoFacts};
+use crate::plan::CheckRequest;
+use crate::policy;
+use crate::report::Report;
+
+/// Hears about slow work so that the binary can show progress; the library never prints.
+pub trait Progress: Sync {
+    /// Fact collection is starting for `total` artifacts.
+    fn start(&self, _total: usize) {}
+    /// One artifact is done.
+    fn advance(&self, _artifact: &str) {}
+    /// All artifacts are done.
+    fn finish(&self) {}
+}
+
+/// Progress that goes nowhere.
+#[derive(Debug, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
+
+/// Builds the policy input document (`wasmgate facts`).
+pub fn facts(request: &CheckRequest, progress: &dyn Progress) -> Result<InputDocument, Error> {
+    gather(request, progress).map(|(document, _)| document)
+}
+
+/// discover → facts → derive → input.
+fn gather(
+    request: &CheckRequest,
+    progress: &dyn Progress,
+) -> Result<(InputDocument, Snippets), Error> {
+    let config = &request.config.config;
+    let discovered = discover::discover(&DiscoverOptions {
+        paths: &request.paths,
+        cwd: &request.cwd,
+        root: &request.root,
+        include: &config.artifacts.include,
+        exclude: &config.artifacts.exclude,
+        repo_root: request.repo_dir.as_deref(),
+        allow_outside_root: request.allow_outside_root,
+    })?;
+    let (mut artifacts, mut refused, snippets) = collect(request, &discovered.artifacts, progress)?;
+    refused.extend(discovered.refused);
+    refused.sort_by(|a, b| a.path.cmp(&b.path));
+    artifacts.sort_by(|a, b| a.path.cmp(&b.path));
+    let repo = request
+        .repo_dir
+        .as_deref()
+        .map(Repo::discover)
+        .transpose()?
+        .flatten();
+    let head = repo.as_ref().and_then(Repo::head);
+    let repo_facts = RepoFacts {
+        git: match (&repo, head) {
+            (Some(repo), Some(_)) => Some(git_facts(request, repo)?),
+            _ => None,
+        },
+        cargo: cargo_graph(request, &artifacts)?,
+    };
+    let wasm_limits = config.limits.wasm();
+    let derived = derive::derive(
+        &artifacts,
+        &derive::Inputs {
+            repo: repo.as_ref().filter(|_| head.is_some()),
+            merge_base: request.base.as_ref().map(|b| b.merge_base),
+            head,
+            baseline: request.baseline.as_ref(),
+            baseline_settings: &config.baseline,
+            root: &request.root,
+            max_size: request.max_size,
+            sizes: &request.sizes,
+            limits: &wasm_limits,
+            finops: &config.finops,
+            budgets: &config.budgets,
+        },
+    )?;
+    let refusals = Refusals {
+        gate_files: request.gate_problems.clone(),
+        artifacts: refused,
+    };
+    let document = input::assemble(artifacts, repo_facts, derived, refusals);
+    Ok((document, snippets))
+}
+
+/// Every artifact's facts, in parallel; a file discovery saw but cannot read is a refusal.
+fn collect(
+    request: &CheckRequest,
+    paths: &[ArtifactPath],
+    progress: &dyn Progress,
+) -> Result<(Vec<ArtifactFacts>, Vec<RefusedArtifact>, Snippets), Error> {
+    progress.start(paths.len());
+    let wasm_limits = request.config.config.limits.wasm();
+    let options = artifact::Options {
+        limit: request.max_size,
+        sizes: &request.sizes,
+        keys: &request.trusted_keys,
+        sbom: &request.sbom,
+        debug_sections: &request.debug_sections,
+        wasm_limits: &wasm_limits,
+    };
+    let collected: Vec<_> = paths
+        .par_iter()
+        .map(|path| {
+            let result = artifact::collect(&path.path, &path.display, options);
+            progress.advance(&path.display);
+            result
+        })
+        .collect();
+    progress.finish();
+    let mut snippets = Snippets::new();
+    let mut found = Vec::with_capacity(collected.len());
+    let mut refused = Vec::new();
+    for (result, path) in collected.into_iter().zip(paths) {
+        match result {
+            Ok((facts, snippet)) => {
+                if let Some(snippet) = snippet {
+                    snippets.insert(facts.path.clone(), snippet);
+                }
+                found.push(facts);
+            }
+            // Like a FIFO: the other artifacts are still judged and the run still fails.
+            Err(Error::Read { source, .. }) => {
+                refused.push(unreadable(path, crate::untrusted::io_message(&source)));
+            }
+            Err(Error::Refused { problem, .. }) => refused.push(unreadable(path, problem)),
+            Err(error) => return Err(error),
+        }
+    }
+    Ok((found, refused, snippets))
+}
+
+/// The repository-level git facts: commits, AI provenance, governing changes.
+fn git_facts(request: &CheckRequest, repo: &Repo) -> Result<GitFacts, Error> {
+    let trust = match request.trust {
+        Trust::Base if request.base.is_some() => "base",
+        _ => "head",
+    };
+    let mut git = facts::git::collect(
+        repo,
+        request.base.as_ref(),
+        trust,
+        &request.config.config.ai,
+    )?;
+    git.governing_changes.clone_from(&request.governing_changes);
+    Ok(git)
+}
+
+/// The Cargo graph: `[sbom] cargo_manifest`, or the root's `Cargo.toml` when an artifact with
+/// an SBOM was produced by Rust. A cargo that cannot run is an error, not a skipped check.
+fn cargo_graph(
+    request: &CheckRequest,
+    artifacts: &[ArtifactFacts],
+) -> Result<Option<facts::cargo::CargoFacts>, Error> {
+    let settings = &request.config.config.sbom;
+    let manifest = match &settings.cargo_manifest {
+        Some(path) => request.root.join(path),
+        None => {
+            let rust_with_sbom = artifacts.iter().any(|a| {
+                a.sbom.is_some()
+                    && a.wasm
+                        .producers
+                        .as_ref()
+                        .is_some_and(|p| p.language.iter().any(|l| l.name == "Rust"))
+            });
+            let candidate = request.root.join("Cargo.toml");
+            if !rust_with_sbom || !candidate.is_file() {
+                return Ok(None);
+            }
+            candidate
+        }
+    };
+    let display = discover::display_path(&manifest, &request.root);
+    facts::cargo::collect(&manifest, &display, &settings.cargo_target)
+        .map(Some)
+        .map_err(|message| Error::Cargo {
+            manifest: display,
+            message,
+        })
+}
+
+/// Runs the gate (`wasmgate check`).
+pub fn check(request: &CheckRequest, progress: &dyn Progress) -> Result<Report, Error> {
+    // Policies compile before the slow fact collection, so a broken policy fails fast.
+    let policies = policy::load(&request.policy)?;
+    check_rule_codes(request, &policies)?;
+    for (named, files) in &request.named_policies {
+        let runs = files
+            .iter()
+            .any(|file| policies.files.get(file).is_some_and(|(_, runs)| *runs));
+        if !runs {
+            let packages: Vec<String> = files
+                .iter()
+                .filter_map(|file| policies.files.get(file))
+                .map(|(package, _)| format!("`{}`", package.trim_start_matches("data.")))
+                .collect();
+            return Err(Error::NamedPolicyIdle {
+                path: named.clone(),
+                reason: if packages.is_empty() {
+                    "it holds no .rego file".to_string()
+                } else {
+                    format!(
+                        "package {} is outside the evaluated namespaces",
+                        packages.join(", ")
+                    )
+                },
+            });
+        }
+    }
+    let (document, snippets) = gather(request, progress)?;
+    let input = input::bounded_value(&document, request.config.config.limits.input_bytes.0)?;
+    let raw = policy::evaluate(&policies, input)?;
+    let report = findings::report(&document, raw, &policies, &request.config, &snippets);
+    crate::background::drop_later(document);
+    Ok(report)
+}
+
+fn unreadable(path: &ArtifactPath, reason: String) -> RefusedArtifact {
+    RefusedArtifact {
+        path: path.display.clone(),
+        code: "artifact-unreadable".to_string(),
+        reason,
+    }
+}
+
+/// `[rules]` may name built-in codes and codes the loaded user policies spell out.
+fn check_rule_codes(request: &CheckRequest, policies: &policy::PolicySet) -> Result<(), Error> {
+    let mut candidates: Vec<String> = crate::diag::codes::CODES
+        .iter()
+        .map(|info| info.code.to_string())
+        .collect();
+    candidates.push(crate::diag::codes::USER_POLICY_CODE.to_string());
+    let user_text: String = policies
+        .sources
+        .iter()
+        .filter(|(name, _)| !name.starts_with("<builtin>"))
+        .map(|(_, text)| text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let known = |code: &str| {
+        candidates.iter().any(|c| c == code) || user_text.contains(&format!("\"{code}\""))
+    };
+    crate::config::check_rule_codes(&request.config, &known, &candidates)?;
+    Ok(())
+}
+
+/// Writes the baseline of the artifacts (`wasmgate baseline`); returns the file and the count.
+pub fn write_baseline(
+    request: &CheckRequest,
+    progress: &dyn Progress,
+    output: Option<&Path>,
+) -> Result<(PathBuf, usize), Error> {
+    let document = facts(request, progress)?;
+    let accepted = baseline::build(
+        document
+            .artifacts
+            .iter()
+            .map(|a| (a.facts.path.clone(), derive::accepted_of(&a.facts))),
+        Compression::of(&request.sizes),
+    );
+    let path = match output {
+        Some(path) => request.cwd.join(path),
+        None => request.root.join(&request.config.config.baseline.path),
+    };
+    crate::untrusted::write(&path, baseline::render(&accepted).as_bytes()).map_err(|source| {
+        Error::WriteBaseline {
+            path: path.display().to_string(),
+            source,
+        }
+    })?;
+    Ok((path, accepted.artifacts.len()))
+}
