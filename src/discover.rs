@@ -176,8 +176,8 @@ enum Entry {
     },
 }
 
-const OUTSIDE: &str = "artifact-outside-root";
-const UNREADABLE: &str = "artifact-unreadable";
+const OUTSIDE: &str = crate::diag::codes::Code::ArtifactOutsideRoot.as_str();
+const UNREADABLE: &str = crate::diag::codes::Code::ArtifactUnreadable.as_str();
 
 struct Walker<'a> {
     options: &'a DiscoverOptions<'a>,

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::config::{Level, LoadedConfig};
-use crate::diag::codes::{self, USER_POLICY_CODE};
+use crate::diag::codes::{self, Code, USER_POLICY_CODE};
 use crate::hexdump::Snippets;
 use crate::input::InputDocument;
 use crate::policy::{PolicySet, RawFinding};
@@ -67,7 +67,7 @@ pub fn report(
         });
     }
     for (package, file) in &policies.skipped {
-        let code = "policy-not-evaluated";
+        let code = Code::PolicyNotEvaluated.as_str();
         let Some(severity) = apply_override(config, code, Severity::Warn) else {
             continue;
         };
@@ -130,14 +130,13 @@ pub fn report(
         .collect();
     // Cost findings carry the computed savings as their help.
     for finding in &mut findings {
-        if ![
-            "cost-risk",
-            "cost-budget-exceeded",
-            "cost-increase",
-            "growth-anomaly",
-        ]
-        .contains(&finding.code.as_str())
-        {
+        let costed = [
+            Code::CostRisk,
+            Code::CostBudgetExceeded,
+            Code::CostIncrease,
+            Code::GrowthAnomaly,
+        ];
+        if !costed.iter().any(|code| code.as_str() == finding.code) {
             continue;
         }
         let Some(row) = finding

@@ -241,7 +241,9 @@ pub fn check(request: &CheckRequest, progress: &dyn Progress) -> Result<Report, 
 fn unreadable(path: &ArtifactPath, reason: String) -> RefusedArtifact {
     RefusedArtifact {
         path: path.display.clone(),
-        code: "artifact-unreadable".to_string(),
+        code: crate::diag::codes::Code::ArtifactUnreadable
+            .as_str()
+            .to_string(),
         reason,
     }
 }

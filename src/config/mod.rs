@@ -1085,8 +1085,8 @@ fn check(config: &Config) -> Result<(), (String, String)> {
             ));
         }
     }
-    for code in crate::diag::codes::NOT_OVERRIDABLE {
-        if config.rules.contains_key(*code) {
+    for code in crate::diag::codes::not_overridable() {
+        if config.rules.contains_key(code) {
             return Err((
                 format!("rules.{code}"),
                 format!(

@@ -28,17 +28,6 @@ impl Severity {
     }
 }
 
-/// Codes that no `[rules]` override may change: an invalid module, a gate file that is not a
-/// regular file, or an artifact that could not be read never passes the gate.
-pub const NOT_OVERRIDABLE: &[&str] = &[
-    "wasm-malformed",
-    "wasm-invalid",
-    "gate-file-not-regular",
-    "artifact-outside-root",
-    "artifact-unreadable",
-    "wasm-limits-exceeded",
-];
-
 /// One documented finding code.
 #[derive(Debug, Clone, Copy)]
 pub struct CodeInfo {
@@ -52,394 +41,536 @@ pub struct CodeInfo {
     pub summary: &'static str,
     /// What to do about it.
     pub help: &'static str,
+    /// False when no `[rules]` override may change it: an invalid module, a gate file that is
+    /// not a regular file, or an artifact that could not be read never passes the gate.
+    pub relevel: bool,
+}
+
+/// Declares the catalogue once: the `Code` enum and its `CodeInfo` rows come from the same
+/// entries, so a new rule is its Rego file, one entry here and one heading in docs/rules.md.
+macro_rules! catalogue {
+    ($(
+        $(#[$doc:meta])*
+        $variant:ident = $code:literal {
+            severity: $severity:ident,
+            relevel: $relevel:literal,
+            config: $config:literal,
+            summary: $summary:literal,
+            help: $help:literal $(,)?
+        }
+    )*) => {
+        /// Every finding code wasmgate itself produces.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Code {
+            /// Every code, in documentation order.
+            pub const ALL: &'static [Code] = &[$( Code::$variant, )*];
+
+            /// The stable kebab-case name.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $( Code::$variant => $code, )*
+                }
+            }
+
+            /// Its catalogue row.
+            pub const fn info(self) -> &'static CodeInfo {
+                match self {
+                    $( Code::$variant => &CodeInfo {
+                        code: $code,
+                        default_severity: Severity::$severity,
+                        config: $config,
+                        summary: $summary,
+                        help: $help,
+                        relevel: $relevel,
+                    }, )*
+                }
+            }
+        }
+
+        /// Every code's row, in documentation order.
+        pub const CODES: &[CodeInfo] = &[$( *Code::$variant.info(), )*];
+    };
 }
 
 /// Code given to a user policy finding that names none.
-pub const USER_POLICY_CODE: &str = "policy-violation";
+pub const USER_POLICY_CODE: &str = Code::PolicyViolation.as_str();
 
-/// Every code, in documentation order.
-pub const CODES: &[CodeInfo] = &[
-    CodeInfo {
-        code: "wasm-malformed",
-        default_severity: Severity::Deny,
+catalogue! {
+    /// The file is not a well-formed wasm binary: wrong magic, truncated, or bad encoding.
+    WasmMalformed = "wasm-malformed" {
+        severity: Deny,
+        relevel: false,
         config: "always on",
         summary: "The file is not a well-formed wasm binary: wrong magic, truncated, or bad encoding.",
         help: "Rebuild the artifact; check that the file is the build output and not an HTML error page, a Git LFS pointer or a partial download.",
-    },
-    CodeInfo {
-        code: "wasm-invalid",
-        default_severity: Severity::Deny,
+    }
+    /// The binary is well formed but fails validation, even with every proposal enabled.
+    WasmInvalid = "wasm-invalid" {
+        severity: Deny,
+        relevel: false,
         config: "always on",
         summary: "The binary is well formed but fails validation, even with every proposal enabled.",
         help: "Run `wasm-tools validate --features all FILE` for the same message; the offset points at the failing instruction or section.",
-    },
-    CodeInfo {
-        code: "gate-file-not-regular",
-        default_severity: Severity::Deny,
+    }
+    /// A gate file (config, policy, trusted key, baseline) is a symlink, submodule, directory or special file at the merge-base or in the work tree.
+    GateFileNotRegular = "gate-file-not-regular" {
+        severity: Deny,
+        relevel: false,
         config: "always on",
         summary: "A gate file (config, policy, trusted key, baseline) is a symlink, submodule, directory or special file at the merge-base or in the work tree.",
         help: "Gate files are read as blobs by their repository path and never followed: commit the file itself, not a link to it. A change that needs a different gate lands on the base branch first.",
-    },
-    CodeInfo {
-        code: "artifact-outside-root",
-        default_severity: Severity::Deny,
+    }
+    /// An artifact (or a directory on its path) is reached through a symlink that leaves the repository root; it was not read.
+    ArtifactOutsideRoot = "artifact-outside-root" {
+        severity: Deny,
+        relevel: false,
         config: "always on; --allow-outside-root",
         summary: "An artifact (or a directory on its path) is reached through a symlink that leaves the repository root; it was not read.",
         help: "Build the artifact into the repository instead of linking to it. If the link is yours and intended (a local build cache), pass --allow-outside-root.",
-    },
-    CodeInfo {
-        code: "artifact-unreadable",
-        default_severity: Severity::Deny,
+    }
+    /// A matching entry could not be checked: a dangling symlink, a FIFO, socket or device, an unreadable file or a directory that cannot be listed.
+    ArtifactUnreadable = "artifact-unreadable" {
+        severity: Deny,
+        relevel: false,
         config: "always on",
         summary: "A matching entry could not be checked: a dangling symlink, a FIFO, socket or device, an unreadable file or a directory that cannot be listed.",
         help: "Replace it with the built artifact (a regular file), fix its permissions, or exclude it with [artifacts] exclude in a reviewed change.",
-    },
-    CodeInfo {
-        code: "wasm-limits-exceeded",
-        default_severity: Severity::Deny,
+    }
+    /// An artifact has more sections, custom sections, imports, exports, globals, tables or memories than the configured limits; the rest was not stored.
+    WasmLimitsExceeded = "wasm-limits-exceeded" {
+        severity: Deny,
+        relevel: false,
         config: "[limits] sections, custom_sections, imports, exports, globals, tables, memories",
         summary: "An artifact has more sections, custom sections, imports, exports, globals, tables or memories than the configured limits; the rest was not stored.",
         help: "A real build rarely comes near the defaults: check how the artifact was made. Raise the limit under [limits] in a reviewed change if it is expected.",
-    },
-    CodeInfo {
-        code: "size-budget-exceeded",
-        default_severity: Severity::Deny,
+    }
+    /// An artifact is larger than the raw, gzip or brotli budget that matches its path.
+    SizeBudgetExceeded = "size-budget-exceeded" {
+        severity: Deny,
+        relevel: true,
         config: "[[budgets]] artifacts, raw, gzip, brotli",
         summary: "An artifact is larger than the raw, gzip or brotli budget that matches its path.",
         help: "Shrink the artifact (wasm-opt -Oz, strip debug sections, drop dependencies) or raise the budget in wasmgate.toml in a reviewed change.",
-    },
-    CodeInfo {
-        code: "size-budget-unchecked",
-        default_severity: Severity::Warn,
+    }
+    /// A gzip or brotli budget applies but compressed sizes were not measured (--no-compress).
+    SizeBudgetUnchecked = "size-budget-unchecked" {
+        severity: Warn,
+        relevel: true,
         config: "[[budgets]] gzip, brotli with --no-compress",
         summary: "A gzip or brotli budget applies but compressed sizes were not measured (--no-compress).",
         help: "Run without --no-compress to check compressed budgets.",
-    },
-    CodeInfo {
-        code: "import-denied",
-        default_severity: Severity::Deny,
+    }
+    /// An artifact imports something that matches a pattern in imports.deny.
+    ImportDenied = "import-denied" {
+        severity: Deny,
+        relevel: true,
         config: "[imports] deny",
         summary: "An artifact imports something that matches a pattern in imports.deny.",
         help: "Remove the dependency that pulls the import in, or change imports.deny in a reviewed change.",
-    },
-    CodeInfo {
-        code: "import-not-allowed",
-        default_severity: Severity::Deny,
+    }
+    /// imports.allow is set and an artifact imports something no pattern in it matches.
+    ImportNotAllowed = "import-not-allowed" {
+        severity: Deny,
+        relevel: true,
         config: "[imports] allow",
         summary: "imports.allow is set and an artifact imports something no pattern in it matches.",
         help: "Remove the import, or add it to imports.allow in a reviewed change.",
-    },
-    CodeInfo {
-        code: "wasi-preview1",
-        default_severity: Severity::Deny,
+    }
+    /// A module imports WASI preview 1 (`wasi_snapshot_preview1` or `wasi_unstable`) where it is not allowed.
+    WasiPreview1 = "wasi-preview1" {
+        severity: Deny,
+        relevel: true,
         config: "[wasi] preview1 = false",
         summary: "A module imports WASI preview 1 (`wasi_snapshot_preview1` or `wasi_unstable`) where it is not allowed.",
         help: "Build for a target without WASI preview 1 (e.g. wasm32-wasip2 components or wasm32-unknown-unknown), or set wasi.preview1 = true.",
-    },
-    CodeInfo {
-        code: "wasi-interface-denied",
-        default_severity: Severity::Deny,
+    }
+    /// An artifact imports a `wasi:` interface that wasi.deny matches or wasi.allow does not.
+    WasiInterfaceDenied = "wasi-interface-denied" {
+        severity: Deny,
+        relevel: true,
         config: "[wasi] allow, deny",
         summary: "An artifact imports a `wasi:` interface that wasi.deny matches or wasi.allow does not.",
         help: "Remove the capability (for example wasi:sockets) from the build, or change the [wasi] lists in a reviewed change.",
-    },
-    CodeInfo {
-        code: "memory-unbounded",
-        default_severity: Severity::Warn,
+    }
+    /// A linear memory declares no maximum, so the module may grow it up to the engine's limit.
+    MemoryUnbounded = "memory-unbounded" {
+        severity: Warn,
+        relevel: true,
         config: "always on; [rules] memory-unbounded = \"deny\" to require a maximum",
         summary: "A linear memory declares no maximum, so the module may grow it up to the engine's limit.",
         help: "Set a maximum at link time, e.g. `-C link-arg=--max-memory=N` (Rust), `-Wl,--max-memory=N` (clang), `-sMAXIMUM_MEMORY=N` (emscripten).",
-    },
-    CodeInfo {
-        code: "memory-too-large",
-        default_severity: Severity::Deny,
+    }
+    /// A linear memory may grow past memory.max_bytes (its maximum, or no maximum at all, exceeds the limit).
+    MemoryTooLarge = "memory-too-large" {
+        severity: Deny,
+        relevel: true,
         config: "[memory] max_bytes",
         summary: "A linear memory may grow past memory.max_bytes (its maximum, or no maximum at all, exceeds the limit).",
         help: "Lower the module's maximum memory at link time, or raise memory.max_bytes in a reviewed change.",
-    },
-    CodeInfo {
-        code: "memory-shared",
-        default_severity: Severity::Deny,
+    }
+    /// A module uses shared memory (threads) where memory.allow_shared is false.
+    MemoryShared = "memory-shared" {
+        severity: Deny,
+        relevel: true,
         config: "[memory] allow_shared = false",
         summary: "A module uses shared memory (threads) where memory.allow_shared is false.",
         help: "Build without threads (no +atomics,+bulk-memory target features, no -pthread), or allow shared memory.",
-    },
-    CodeInfo {
-        code: "proposal-not-allowed",
-        default_severity: Severity::Deny,
+    }
+    /// An artifact uses a WebAssembly proposal that is not in proposals.allow.
+    ProposalNotAllowed = "proposal-not-allowed" {
+        severity: Deny,
+        relevel: true,
         config: "[proposals] allow",
         summary: "An artifact uses a WebAssembly proposal that is not in proposals.allow.",
         help: "Build without the feature (check target features such as +simd128) or add the proposal to proposals.allow once every target engine supports it.",
-    },
-    CodeInfo {
-        code: "custom-section-debug",
-        default_severity: Severity::Warn,
+    }
+    /// An artifact carries debug custom sections (DWARF, names, source maps) that a release build usually strips.
+    CustomSectionDebug = "custom-section-debug" {
+        severity: Warn,
+        relevel: true,
         config: "[custom_sections] debug",
         summary: "An artifact carries debug custom sections (DWARF, names, source maps) that a release build usually strips.",
         help: "Strip them: `wasm-opt --strip-debug`, `wasm-tools strip`, or `strip = true` / `debug = false` in the release profile.",
-    },
-    CodeInfo {
-        code: "custom-section-denied",
-        default_severity: Severity::Deny,
+    }
+    /// An artifact carries a custom section that custom_sections.deny matches.
+    CustomSectionDenied = "custom-section-denied" {
+        severity: Deny,
+        relevel: true,
         config: "[custom_sections] deny",
         summary: "An artifact carries a custom section that custom_sections.deny matches.",
         help: "Remove the section (`wasm-tools strip --delete NAME`) or change custom_sections.deny.",
-    },
-    CodeInfo {
-        code: "custom-section-missing",
-        default_severity: Severity::Deny,
+    }
+    /// An artifact lacks a custom section that custom_sections.require lists (e.g.
+    CustomSectionMissing = "custom-section-missing" {
+        severity: Deny,
+        relevel: true,
         config: "[custom_sections] require",
         summary: "An artifact lacks a custom section that custom_sections.require lists (e.g. `producers`).",
         help: "Keep the section in the release build (wasm-opt and strippers can drop it), or change custom_sections.require.",
-    },
-    CodeInfo {
-        code: "exports-too-many",
-        default_severity: Severity::Deny,
+    }
+    /// An artifact exports more items than exports.max.
+    ExportsTooMany = "exports-too-many" {
+        severity: Deny,
+        relevel: true,
         config: "[exports] max",
         summary: "An artifact exports more items than exports.max.",
         help: "Export only the public API (check `#[no_mangle]`/`EMSCRIPTEN_KEEPALIVE` and linker --export flags).",
-    },
-    CodeInfo {
-        code: "size-growth",
-        default_severity: Severity::Deny,
+    }
+    /// An artifact grew against the baseline at the merge-base by more than both the percentage and the byte floor of its growth budget.
+    SizeGrowth = "size-growth" {
+        severity: Deny,
+        relevel: true,
         config: "[[growth]] artifacts, raw, gzip, brotli (default: 5 % and 8 KiB for every metric)",
         summary: "An artifact grew against the baseline at the merge-base by more than both the percentage and the byte floor of its growth budget.",
         help: "Find what grew (`wasmgate facts`, twiggy, wasm-tools objdump), shrink it, or accept the growth with `wasmgate baseline` in a reviewed commit on the base branch.",
-    },
-    CodeInfo {
-        code: "capability-added",
-        default_severity: Severity::Deny,
+    }
+    /// An artifact gained an import (a host function, a WASI call, a WIT interface) that its baseline at the merge-base does not have.
+    CapabilityAdded = "capability-added" {
+        severity: Deny,
+        relevel: true,
         config: "[capabilities] allow_new",
         summary: "An artifact gained an import (a host function, a WASI call, a WIT interface) that its baseline at the merge-base does not have.",
         help: "A new import is a new capability: have it reviewed, then accept it with `wasmgate baseline`, or list it in capabilities.allow_new.",
-    },
-    CodeInfo {
-        code: "export-removed",
-        default_severity: Severity::Warn,
+    }
+    /// An artifact no longer exports something its baseline exports: an API break for its callers.
+    ExportRemoved = "export-removed" {
+        severity: Warn,
+        relevel: true,
         config: "always on with a baseline",
         summary: "An artifact no longer exports something its baseline exports: an API break for its callers.",
         help: "Keep the export, or release the break on purpose and accept it with `wasmgate baseline`.",
-    },
-    CodeInfo {
-        code: "baseline-missing",
-        default_severity: Severity::Warn,
+    }
+    /// There is no baseline at the merge-base, or this artifact is not in it, so its growth and new capabilities are not checked.
+    BaselineMissing = "baseline-missing" {
+        severity: Warn,
+        relevel: true,
         config: "[baseline] path",
         summary: "There is no baseline at the merge-base, or this artifact is not in it, so its growth and new capabilities are not checked.",
         help: "Run `wasmgate baseline` and commit .wasmgate/baseline.json.",
-    },
-    CodeInfo {
-        code: "artifact-removed",
-        default_severity: Severity::Warn,
+    }
+    /// An artifact in the baseline was not found by this run.
+    ArtifactRemoved = "artifact-removed" {
+        severity: Warn,
+        relevel: true,
         config: "always on with a baseline",
         summary: "An artifact in the baseline was not found by this run.",
         help: "If it was removed on purpose, run `wasmgate baseline` and commit the result; otherwise check the build and the artifact paths.",
-    },
-    CodeInfo {
-        code: "ai-review-missing",
-        default_severity: Severity::Deny,
+    }
+    /// An AI-assisted commit touches a protected path (policies, wasmgate.toml, keys, CI, capability-bearing source) and has no human review trailer.
+    AiReviewMissing = "ai-review-missing" {
+        severity: Deny,
+        relevel: true,
         config: "[ai] require_review, review_trailer, protected, capability_paths",
         summary: "An AI-assisted commit touches a protected path (policies, wasmgate.toml, keys, CI, capability-bearing source) and has no human review trailer.",
         help: "Have a person review the commit and add `Reviewed-by: Name <email>` to its message (amend or reword), or move the change out of protected paths.",
-    },
-    CodeInfo {
-        code: "ai-trailer-required",
-        default_severity: Severity::Deny,
+    }
+    /// An AI-assisted commit does not carry the trailer form this project requires (e.g.
+    AiTrailerRequired = "ai-trailer-required" {
+        severity: Deny,
+        relevel: true,
         config: "[ai] require_trailer",
         summary: "An AI-assisted commit does not carry the trailer form this project requires (e.g. `Assisted-by:` rather than an AI `Co-authored-by:`).",
         help: "Reword the commit message to use the required trailer.",
-    },
-    CodeInfo {
-        code: "ai-trailer-forbidden",
-        default_severity: Severity::Deny,
+    }
+    /// A commit attributes AI with a trailer form this project does not accept (e.g.
+    AiTrailerForbidden = "ai-trailer-forbidden" {
+        severity: Deny,
+        relevel: true,
         config: "[ai] forbid_trailers",
         summary: "A commit attributes AI with a trailer form this project does not accept (e.g. `Co-authored-by:` naming an AI).",
         help: "Reword the commit message to use the accepted form (see [ai] require_trailer).",
-    },
-    CodeInfo {
-        code: "policy-changed",
-        default_severity: Severity::Warn,
+    }
+    /// A file that governs the gate (wasmgate.toml, a policy, the baseline) differs between the merge-base and this change.
+    PolicyChanged = "policy-changed" {
+        severity: Warn,
+        relevel: true,
         config: "[git] trust, --trust; [rules] policy-changed = \"deny\" to forbid",
         summary: "A file that governs the gate (wasmgate.toml, a policy, the baseline) differs between the merge-base and this change.",
         help: "The gate ran with the merge-base version, so the change cannot loosen its own gate; have the change reviewed and land it first.",
-    },
-    CodeInfo {
-        code: "git-unavailable",
-        default_severity: Severity::Warn,
+    }
+    /// wasmgate is not running in a git repository with commits, so git-based checks were skipped.
+    GitUnavailable = "git-unavailable" {
+        severity: Warn,
+        relevel: true,
         config: "[git] required = true makes this exit 2",
         summary: "wasmgate is not running in a git repository with commits, so git-based checks were skipped.",
         help: "Run inside the checkout (in CI, check out with history: fetch-depth: 0).",
-    },
-    CodeInfo {
-        code: "signature-missing",
-        default_severity: Severity::Warn,
+    }
+    /// An artifact carries no signature: no embedded `signature` section and no `ARTIFACT.sig` next to it.
+    SignatureMissing = "signature-missing" {
+        severity: Warn,
+        relevel: true,
         config: "[signatures] required (deny for matching artifacts)",
         summary: "An artifact carries no signature: no embedded `signature` section and no `ARTIFACT.sig` next to it.",
         help: "Sign release artifacts: `wasmgate sign --secret-key KEY ARTIFACT` (or wasmsign2).",
-    },
-    CodeInfo {
-        code: "signature-invalid",
-        default_severity: Severity::Deny,
+    }
+    /// A signature by a trusted key no longer matches the artifact (it was modified after signing), or a signature naming a trusted key's id does not verify.
+    SignatureInvalid = "signature-invalid" {
+        severity: Deny,
+        relevel: true,
         config: "[signatures] trusted_keys",
         summary: "A signature by a trusted key no longer matches the artifact (it was modified after signing), or a signature naming a trusted key's id does not verify.",
         help: "Rebuild and re-sign the artifact; never edit a signed artifact (wasm-opt, strip) after signing.",
-    },
-    CodeInfo {
-        code: "signature-untrusted",
-        default_severity: Severity::Deny,
+    }
+    /// An artifact is signed, but no signature verifies with a trusted key.
+    SignatureUntrusted = "signature-untrusted" {
+        severity: Deny,
+        relevel: true,
         config: "[signatures] trusted_keys",
         summary: "An artifact is signed, but no signature verifies with a trusted key.",
         help: "Sign with a trusted key, or add the signer's public key to [signatures] trusted_keys in a reviewed change on the base branch.",
-    },
-    CodeInfo {
-        code: "signature-partial",
-        default_severity: Severity::Deny,
+    }
+    /// A trusted signature covers the artifact only up to a `signature_delimiter`; sections after it were added later and are not signed.
+    SignaturePartial = "signature-partial" {
+        severity: Deny,
+        relevel: true,
         config: "[signatures] allow_partial",
         summary: "A trusted signature covers the artifact only up to a `signature_delimiter`; sections after it were added later and are not signed.",
         help: "Re-sign the whole artifact, or set [signatures] allow_partial = true if unsigned trailing sections are expected.",
-    },
-    CodeInfo {
-        code: "signature-misplaced",
-        default_severity: Severity::Deny,
+    }
+    /// A `signature` section with signature data is not the first section, so verifiers ignore it.
+    SignatureMisplaced = "signature-misplaced" {
+        severity: Deny,
+        relevel: true,
         config: "always on",
         summary: "A `signature` section with signature data is not the first section, so verifiers ignore it.",
         help: "Sign with a tool that puts the signature section first (wasmgate sign, wasmsign2); do not append sections before it.",
-    },
-    CodeInfo {
-        code: "signature-malformed",
-        default_severity: Severity::Deny,
+    }
+    /// The signature section or the detached signature file cannot be read as signature data.
+    SignatureMalformed = "signature-malformed" {
+        severity: Deny,
+        relevel: true,
         config: "always on",
         summary: "The signature section or the detached signature file cannot be read as signature data.",
         help: "Re-sign the artifact; check that the .sig file belongs to it and was not truncated.",
-    },
-    CodeInfo {
-        code: "signature-unverified",
-        default_severity: Severity::Warn,
+    }
+    /// An artifact is signed, but no trusted keys are configured, so its signatures were not checked.
+    SignatureUnverified = "signature-unverified" {
+        severity: Warn,
+        relevel: true,
         config: "[signatures] trusted_keys",
         summary: "An artifact is signed, but no trusted keys are configured, so its signatures were not checked.",
         help: "List the release public keys in [signatures] trusted_keys (commit the key files, e.g. under keys/).",
-    },
-    CodeInfo {
-        code: "signature-foreign-section",
-        default_severity: Severity::Warn,
+    }
+    /// A custom section named `signature` holds data in another tool's format; it is not a wasm signature and is ignored.
+    SignatureForeignSection = "signature-foreign-section" {
+        severity: Warn,
+        relevel: true,
         config: "always on",
         summary: "A custom section named `signature` holds data in another tool's format; it is not a wasm signature and is ignored.",
         help: "If another signing tool wrote it, verify it with that tool; otherwise remove it.",
-    },
-    CodeInfo {
-        code: "sbom-missing",
-        default_severity: Severity::Deny,
+    }
+    /// An artifact that [sbom] required matches has no SBOM.
+    SbomMissing = "sbom-missing" {
+        severity: Deny,
+        relevel: true,
         config: "[sbom] required, files",
         summary: "An artifact that [sbom] required matches has no SBOM.",
         help: "Generate one (cargo cyclonedx, syft, …) next to the artifact as ARTIFACT.cdx.json or ARTIFACT.spdx.json, or map it in [sbom] files.",
-    },
-    CodeInfo {
-        code: "sbom-invalid",
-        default_severity: Severity::Deny,
+    }
+    /// The SBOM fails its official JSON schema (CycloneDX 1.4–1.6) or SPDX 2.3 structure, or the embedded .dep-v0 list cannot be read.
+    SbomInvalid = "sbom-invalid" {
+        severity: Deny,
+        relevel: true,
         config: "always on",
         summary: "The SBOM fails its official JSON schema (CycloneDX 1.4–1.6) or SPDX 2.3 structure, or the embedded .dep-v0 list cannot be read.",
         help: "Fix the producer's output at the JSON pointer given; regenerate the SBOM with a current tool version.",
-    },
-    CodeInfo {
-        code: "sbom-digest-mismatch",
-        default_severity: Severity::Deny,
+    }
+    /// The SBOM's subject SHA-256 is neither the artifact's digest nor the digest of the artifact without its signature section.
+    SbomDigestMismatch = "sbom-digest-mismatch" {
+        severity: Deny,
+        relevel: true,
         config: "always on",
         summary: "The SBOM's subject SHA-256 is neither the artifact's digest nor the digest of the artifact without its signature section.",
         help: "Generate the SBOM from the artifact that ships, after the last build step (wasm-opt, strip); record its SHA-256 in metadata.component.hashes (CycloneDX) or the described package's checksums (SPDX).",
-    },
-    CodeInfo {
-        code: "sbom-dependency-undeclared",
-        default_severity: Severity::Deny,
+    }
+    /// A crate compiled into the artifact (its cargo-auditable .dep-v0 list) is missing from the SBOM.
+    SbomDependencyUndeclared = "sbom-dependency-undeclared" {
+        severity: Deny,
+        relevel: true,
         config: "always on with an SBOM and a .dep-v0 section",
         summary: "A crate compiled into the artifact (its cargo-auditable .dep-v0 list) is missing from the SBOM.",
         help: "Regenerate the SBOM from the same build (same Cargo.lock, same target and features).",
-    },
-    CodeInfo {
-        code: "sbom-dependency-absent",
-        default_severity: Severity::Warn,
+    }
+    /// The SBOM lists a crate that the artifact's embedded dependency list does not contain.
+    SbomDependencyAbsent = "sbom-dependency-absent" {
+        severity: Warn,
+        relevel: true,
         config: "always on with an SBOM and a .dep-v0 section",
         summary: "The SBOM lists a crate that the artifact's embedded dependency list does not contain.",
         help: "The SBOM may describe another build (dev-dependencies, other features or targets); regenerate it for the wasm target.",
-    },
-    CodeInfo {
-        code: "license-denied",
-        default_severity: Severity::Deny,
+    }
+    /// A component's license expression has no alternative the license policy accepts.
+    LicenseDenied = "license-denied" {
+        severity: Deny,
+        relevel: true,
         config: "[sbom] licenses_allow, licenses_deny",
         summary: "A component's license expression has no alternative the license policy accepts.",
         help: "Replace the dependency, obtain another license, or change the license lists in a reviewed change.",
-    },
-    CodeInfo {
-        code: "model-card-incomplete",
-        default_severity: Severity::Deny,
+    }
+    /// A machine-learning-model component lacks parts of its model card that the profile requires (datasets with provenance, fairness assessments, ethical considerations, technical limitations, energy, license).
+    ModelCardIncomplete = "model-card-incomplete" {
+        severity: Deny,
+        relevel: true,
         config: "[sbom] model_card",
         summary: "A machine-learning-model component lacks parts of its model card that the profile requires (datasets with provenance, fairness assessments, ethical considerations, technical limitations, energy, license).",
         help: "Complete the CycloneDX modelCard of the component; the finding lists what is missing.",
-    },
-    CodeInfo {
-        code: "undeclared-model",
-        default_severity: Severity::Deny,
+    }
+    /// The artifact embeds a model payload (GGUF, TFLite, safetensors, ONNX) but no SBOM component of type machine-learning-model declares one.
+    UndeclaredModel = "undeclared-model" {
+        severity: Deny,
+        relevel: true,
         config: "always on",
         summary: "The artifact embeds a model payload (GGUF, TFLite, safetensors, ONNX) but no SBOM component of type machine-learning-model declares one.",
         help: "Declare the model in the SBOM (CycloneDX ML-BOM) with its model card, or remove it from the build.",
-    },
-    CodeInfo {
-        code: "cost-risk",
-        default_severity: Severity::Deny,
+    }
+    /// The cost-risk score (monthly cost against budget, growth anomaly, trend) is above the threshold and the predicted monthly cost above the cap.
+    CostRisk = "cost-risk" {
+        severity: Deny,
+        relevel: true,
         config: "[finops] risk_deny_above, risk_min_monthly_cost",
         summary: "The cost-risk score (monthly cost against budget, growth anomaly, trend) is above the threshold and the predicted monthly cost above the cap.",
         help: "Read the drivers in the message: shrink what grew, or take the hints (strip debug sections, serve brotli, run wasm-opt).",
-    },
-    CodeInfo {
-        code: "cost-budget-exceeded",
-        default_severity: Severity::Deny,
+    }
+    /// What an artifact (or all of them) costs per month in egress is over the budget.
+    CostBudgetExceeded = "cost-budget-exceeded" {
+        severity: Deny,
+        relevel: true,
         config: "[finops] max_monthly_cost, max_total_monthly_cost",
         summary: "What an artifact (or all of them) costs per month in egress is over the budget.",
         help: "Shrink the artifact, raise the cache hit ratio (long-lived immutable URLs), serve brotli, or raise the budget in a reviewed change.",
-    },
-    CodeInfo {
-        code: "cost-increase",
-        default_severity: Severity::Deny,
+    }
+    /// This change adds more monthly cost against the baseline than allowed.
+    CostIncrease = "cost-increase" {
+        severity: Deny,
+        relevel: true,
         config: "[finops] max_increase, max_increase_percent",
         summary: "This change adds more monthly cost against the baseline than allowed.",
         help: "Find what grew against the baseline (`delta` in `wasmgate facts`) and shrink it.",
-    },
-    CodeInfo {
-        code: "cost-unchecked",
-        default_severity: Severity::Warn,
+    }
+    /// Cost, cost change, trend and anomaly were not evaluated for an artifact because its served (compressed) size was not measured.
+    CostUnchecked = "cost-unchecked" {
+        severity: Warn,
+        relevel: true,
         config: "[finops] encoding with --no-compress",
         summary: "Cost, cost change, trend and anomaly were not evaluated for an artifact because its served (compressed) size was not measured.",
         help: "Run without --no-compress (as CI does) to evaluate the cost rules; raw bytes are never priced as if they were served.",
-    },
-    CodeInfo {
-        code: "growth-anomaly",
-        default_severity: Severity::Deny,
+    }
+    /// This change's size change is far outside the repository's history of changes (robust z-score on median and MAD); warns from anomaly_warn, denies from anomaly_deny.
+    GrowthAnomaly = "growth-anomaly" {
+        severity: Deny,
+        relevel: true,
         config: "[finops] anomaly_warn, anomaly_deny, anomaly_min_history",
         summary: "This change's size change is far outside the repository's history of changes (robust z-score on median and MAD); warns from anomaly_warn, denies from anomaly_deny.",
         help: "Check what the change pulled in (a dependency, debug info, an embedded asset); if it is intended, accept it with `wasmgate baseline` in a reviewed commit.",
-    },
-    CodeInfo {
-        code: "policy-not-evaluated",
-        default_severity: Severity::Warn,
+    }
+    /// A user policy's package is outside the evaluated namespaces, so its rules did not run.
+    PolicyNotEvaluated = "policy-not-evaluated" {
+        severity: Warn,
+        relevel: true,
         config: "[policy] namespaces, all_namespaces",
         summary: "A user policy's package is outside the evaluated namespaces, so its rules did not run.",
         help: "Rename the package (default namespace: wasmgate), pass --namespace PKG, or use --all-namespaces.",
-    },
-    CodeInfo {
-        code: USER_POLICY_CODE,
-        default_severity: Severity::Deny,
+    }
+    /// A user policy rule produced a result without a `code`; deny/violation rules deny, warn rules warn.
+    PolicyViolation = "policy-violation" {
+        severity: Deny,
+        relevel: true,
         config: "user policies",
         summary: "A user policy rule produced a result without a `code`; deny/violation rules deny, warn rules warn.",
         help: "Give the result object a stable `code` so it can be overridden in [rules] and explained.",
-    },
-];
+    }
+}
 
 /// Looks a code up.
 pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
-    CODES.iter().find(|info| info.code == code)
+    Code::parse(code).map(Code::info)
+}
+
+impl Code {
+    /// The code named `name`.
+    pub fn parse(name: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|code| code.as_str() == name)
+    }
+}
+
+/// Codes that no `[rules]` override may change.
+pub fn not_overridable() -> impl Iterator<Item = &'static str> {
+    CODES
+        .iter()
+        .filter(|info| !info.relevel)
+        .map(|info| info.code)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_enum_and_the_rows_agree() {
+        assert_eq!(Code::ALL.len(), CODES.len());
+        for (code, row) in Code::ALL.iter().zip(CODES) {
+            assert_eq!(code.as_str(), row.code);
+            assert_eq!(code.info().code, row.code);
+            assert_eq!(Code::parse(row.code), Some(*code));
+        }
+        let fixed: Vec<&str> = not_overridable().collect();
+        assert_eq!(
+            fixed,
+            [
+                "wasm-malformed",
+                "wasm-invalid",
+                "gate-file-not-regular",
+                "artifact-outside-root",
+                "artifact-unreadable",
+                "wasm-limits-exceeded"
+            ]
+        );
+    }
 
     #[test]
     fn codes_unique_and_kebab_case() {

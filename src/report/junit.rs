@@ -16,7 +16,7 @@ pub fn render(report: &Report) -> String {
     if report.findings.iter().any(|f| f.artifact.is_none()) {
         suites.push(None);
     }
-    let mut rules: Vec<&str> = codes::CODES.iter().map(|c| c.code).collect();
+    let mut rules: Vec<&str> = codes::Code::ALL.iter().map(|c| c.as_str()).collect();
     for finding in &report.findings {
         if !rules.contains(&finding.code.as_str()) {
             rules.push(&finding.code);

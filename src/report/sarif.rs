@@ -12,7 +12,10 @@ pub const DOCS: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/ru
 
 /// Renders the report as a SARIF 2.1.0 log.
 pub fn render(report: &Report) -> String {
-    let mut rule_ids: Vec<String> = codes::CODES.iter().map(|c| c.code.to_string()).collect();
+    let mut rule_ids: Vec<String> = codes::Code::ALL
+        .iter()
+        .map(|c| c.as_str().to_string())
+        .collect();
     for finding in &report.findings {
         if !rule_ids.contains(&finding.code) {
             rule_ids.push(finding.code.clone());
