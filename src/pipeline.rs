@@ -22,7 +22,7 @@ use crate::facts::{
 use crate::findings;
 use crate::git::Repo;
 use crate::hexdump::Snippets;
-use crate::input::{self, InputDocument, Refusals, RepoFacts};
+use crate::input::{self, InputDocument, PolicyFacts, Refusals, RepoFacts};
 use crate::plan::CheckRequest;
 use crate::policy;
 use crate::report::Report;
@@ -45,14 +45,23 @@ impl Progress for NoProgress {}
 
 /// Builds the policy input document (`wasmgate facts`).
 pub fn facts(request: &CheckRequest, progress: &dyn Progress) -> Result<InputDocument, Error> {
-    gather(request, progress).map(|(document, _)| document)
+    gather(request, progress, false).map(|gathered| gathered.document)
+}
+
+/// What the stages up to the document produce.
+struct Gathered {
+    document: InputDocument,
+    snippets: Snippets,
+    /// The artifacts' facts in policy form (in the document's order), when asked for.
+    policy_facts: Vec<PolicyFacts>,
 }
 
 /// discover → facts → derive → input.
 fn gather(
     request: &CheckRequest,
     progress: &dyn Progress,
-) -> Result<(InputDocument, Snippets), Error> {
+    for_policy: bool,
+) -> Result<Gathered, Error> {
     let config = &request.config.config;
     let discovered = discover::discover(&DiscoverOptions {
         paths: &request.paths,
@@ -63,10 +72,14 @@ fn gather(
         repo_root: request.repo_dir.as_deref(),
         allow_outside_root: request.allow_outside_root,
     })?;
-    let (mut artifacts, mut refused, snippets) = collect(request, &discovered.artifacts, progress)?;
+    let (mut collected, mut refused, snippets) =
+        collect(request, &discovered.artifacts, progress, for_policy)?;
     refused.extend(discovered.refused);
     refused.sort_by(|a, b| a.path.cmp(&b.path));
-    artifacts.sort_by(|a, b| a.path.cmp(&b.path));
+    collected.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+    let (artifacts, policy_facts): (Vec<ArtifactFacts>, Vec<Option<PolicyFacts>>) =
+        collected.into_iter().unzip();
+    let policy_facts = policy_facts.into_iter().flatten().collect();
     let repo = request
         .repo_dir
         .as_deref()
@@ -103,15 +116,30 @@ fn gather(
         artifacts: refused,
     };
     let document = input::assemble(artifacts, repo_facts, derived, refusals);
-    Ok((document, snippets))
+    Ok(Gathered {
+        document,
+        snippets,
+        policy_facts,
+    })
 }
 
-/// Every artifact's facts, in parallel; a file discovery saw but cannot read is a refusal.
+/// Every artifact's facts, in parallel, each with its policy form when `for_policy`; a file
+/// discovery saw but cannot read is a refusal.
+#[allow(clippy::type_complexity)]
 fn collect(
     request: &CheckRequest,
     paths: &[ArtifactPath],
     progress: &dyn Progress,
-) -> Result<(Vec<ArtifactFacts>, Vec<RefusedArtifact>, Snippets), Error> {
+    for_policy: bool,
+) -> Result<
+    (
+        Vec<(ArtifactFacts, Option<PolicyFacts>)>,
+        Vec<RefusedArtifact>,
+        Snippets,
+    ),
+    Error,
+> {
+    let input_limit = request.config.config.limits.input_bytes.0;
     progress.start(paths.len());
     let wasm_limits = request.config.config.limits.wasm();
     let options = artifact::Options {
@@ -125,7 +153,14 @@ fn collect(
     let collected: Vec<_> = paths
         .par_iter()
         .map(|path| {
-            let result = artifact::collect(&path.path, &path.display, options);
+            let result = artifact::collect(&path.path, &path.display, options).and_then(
+                |(facts, snippet)| {
+                    let converted = for_policy
+                        .then(|| input::policy_facts(&facts, input_limit))
+                        .transpose()?;
+                    Ok((facts, converted, snippet))
+                },
+            );
             progress.advance(&path.display);
             result
         })
@@ -136,11 +171,11 @@ fn collect(
     let mut refused = Vec::new();
     for (result, path) in collected.into_iter().zip(paths) {
         match result {
-            Ok((facts, snippet)) => {
+            Ok((facts, converted, snippet)) => {
                 if let Some(snippet) = snippet {
                     snippets.insert(facts.path.clone(), snippet);
                 }
-                found.push(facts);
+                found.push((facts, converted));
             }
             // Like a FIFO: the other artifacts are still judged and the run still fails.
             Err(Error::Read { source, .. }) => {
@@ -230,8 +265,13 @@ pub fn check(request: &CheckRequest, progress: &dyn Progress) -> Result<Report, 
             });
         }
     }
-    let (document, snippets) = gather(request, progress)?;
-    let input = input::bounded_value(&document, request.config.config.limits.input_bytes.0)?;
+    let Gathered {
+        mut document,
+        snippets,
+        policy_facts,
+    } = gather(request, progress, true)?;
+    let limit = request.config.config.limits.input_bytes.0;
+    let input = input::policy_value(&mut document, policy_facts, limit)?;
     let raw = policy::evaluate(&policies, input)?;
     let report = findings::report(&document, raw, &policies, &request.config, &snippets);
     crate::background::drop_later(document);

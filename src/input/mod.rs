@@ -108,9 +108,81 @@ pub fn assemble(
     }
 }
 
+/// One artifact's facts in their policy form, built in the parallel stage that collected them
+/// (so that a module with 75 000 exports is converted while other artifacts are parsed).
+#[derive(Debug)]
+pub struct PolicyFacts {
+    value: regorus::Value,
+    json_bytes: u64,
+}
+
+/// Converts `facts`, refused (exit 2) when their JSON form alone is larger than `limit`.
+pub fn policy_facts(facts: &ArtifactFacts, limit: u64) -> Result<PolicyFacts, Error> {
+    let json_bytes = json_size(facts, limit)?;
+    let value = rego::to_value(facts).map_err(|e| not_convertible(&e))?;
+    Ok(PolicyFacts { value, json_bytes })
+}
+
 /// The document as the policies see it, refused (exit 2) when its serialised form is larger
 /// than `limit` bytes: what policies see must fit in memory, whatever the artifacts hold.
-pub fn bounded_value(document: &InputDocument, limit: u64) -> Result<regorus::Value, Error> {
+/// `facts` are the artifacts' converted facts, in the document's order; each gets its
+/// derived fields added, so the result equals converting the whole document at once.
+pub fn policy_value(
+    document: &mut InputDocument,
+    facts: Vec<PolicyFacts>,
+    limit: u64,
+) -> Result<regorus::Value, Error> {
+    let artifacts = std::mem::take(&mut document.artifacts);
+    let converted = convert(document, &artifacts, facts, limit);
+    document.artifacts = artifacts;
+    converted
+}
+
+fn convert(
+    rest: &InputDocument,
+    artifacts: &[Artifact],
+    facts: Vec<PolicyFacts>,
+    limit: u64,
+) -> Result<regorus::Value, Error> {
+    if facts.len() != artifacts.len() {
+        return Err(Error::PolicyResult {
+            rule: "input".to_string(),
+            message: format!(
+                "{} converted artifacts for {} in the document",
+                facts.len(),
+                artifacts.len()
+            ),
+        });
+    }
+    // Commas and brackets are counted roughly; the figures are the serialised JSON's.
+    let mut total = json_size(rest, limit)?;
+    let mut values = Vec::with_capacity(artifacts.len());
+    for (artifact, converted) in artifacts.iter().zip(facts) {
+        total += converted.json_bytes + json_size(&artifact.derived, limit)? + 2;
+        if total > limit {
+            return Err(too_large(limit));
+        }
+        let mut value = converted.value;
+        let derived = rego::to_value(&artifact.derived).map_err(|e| not_convertible(&e))?;
+        if let (Ok(object), Ok(extra)) = (value.as_object_mut(), derived.as_object()) {
+            for (key, field) in extra.iter() {
+                object.insert(key.clone(), field.clone());
+            }
+        }
+        values.push(value);
+    }
+    let mut document = rego::to_value(rest).map_err(|e| not_convertible(&e))?;
+    if let Ok(object) = document.as_object_mut() {
+        object.insert(
+            regorus::Value::from("artifacts"),
+            regorus::Value::from(values),
+        );
+    }
+    Ok(document)
+}
+
+/// The document's JSON size without writing it anywhere; past `limit` it stops counting.
+fn json_size<T: Serialize + ?Sized>(value: &T, limit: u64) -> Result<u64, Error> {
     struct Counter {
         written: u64,
         limit: u64,
@@ -128,17 +200,25 @@ pub fn bounded_value(document: &InputDocument, limit: u64) -> Result<regorus::Va
         }
     }
     let mut counter = Counter { written: 0, limit };
-    if serde_json::to_writer(&mut counter, document).is_err() {
-        return Err(Error::Exhausted {
-            what: "the policy input document".to_string(),
-            message: format!("it is larger than [limits] input_bytes ({limit} bytes)"),
-            help: "check the artifacts for hostile structure (huge name or type lists), or raise [limits] input_bytes in wasmgate.toml in a reviewed change".to_string(),
-        });
+    match serde_json::to_writer(&mut counter, value) {
+        Ok(()) => Ok(counter.written),
+        Err(_) => Err(too_large(limit)),
     }
-    rego::to_value(document).map_err(|e| Error::PolicyResult {
+}
+
+fn too_large(limit: u64) -> Error {
+    Error::Exhausted {
+        what: "the policy input document".to_string(),
+        message: format!("it is larger than [limits] input_bytes ({limit} bytes)"),
+        help: "check the artifacts for hostile structure (huge name or type lists), or raise [limits] input_bytes in wasmgate.toml in a reviewed change".to_string(),
+    }
+}
+
+fn not_convertible(error: &rego::ToRegoError) -> Error {
+    Error::PolicyResult {
         rule: "input".to_string(),
-        message: e.to_string(),
-    })
+        message: error.to_string(),
+    }
 }
 
 /// The JSON Schema of the input document, as committed in `schema/input.v1.json`.
@@ -205,4 +285,77 @@ pub fn summary(document: &InputDocument) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::derive::history::HistoryPoint;
+    use crate::facts::artifact;
+
+    /// Converting each artifact early and adding its derived fields later gives the value that
+    /// converting the whole document at once gives.
+    #[test]
+    fn the_early_conversion_equals_the_whole_document() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let wat = r#"(module (import "env" "log" (func (param i32)))
+            (memory (export "memory") 1 2) (func (export "run") (result i64) i64.const 1))"#;
+        let bytes = wat::parse_str(wat).unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("app.wasm");
+        std::fs::write(&path, &bytes).unwrap_or_else(|e| panic!("{e}"));
+        let limits = crate::facts::wasm::Limits::default();
+        let sizes = crate::facts::size::SizeOptions {
+            compress: false,
+            ..Default::default()
+        };
+        let sbom = crate::facts::sbom::SbomOptions::default();
+        let options = artifact::Options {
+            limit: 1 << 20,
+            sizes: &sizes,
+            keys: &[],
+            sbom: &sbom,
+            debug_sections: &globset::GlobSet::empty(),
+            wasm_limits: &limits,
+        };
+        let (facts, _) =
+            artifact::collect(&path, "app.wasm", options).unwrap_or_else(|e| panic!("{e}"));
+        let converted = policy_facts(&facts, u64::MAX).unwrap_or_else(|e| panic!("{e}"));
+        let derived = crate::derive::ArtifactDerived {
+            history: vec![HistoryPoint {
+                commit: "abc".to_string(),
+                date: "2026-12-01T00:00:00Z".to_string(),
+                raw: 10,
+                gzip: Some(5),
+                brotli: None,
+            }],
+            baseline_origin: Some("file".to_string()),
+            ..Default::default()
+        };
+        let mut document = InputDocument {
+            schema_version: SCHEMA_VERSION.to_string(),
+            wasmgate_version: "test".to_string(),
+            artifacts: vec![Artifact { facts, derived }],
+            git: None,
+            baseline: None,
+            removed_artifacts: vec!["gone.wasm".to_string()],
+            cargo: None,
+            finops: None,
+            gate_files_not_regular: Vec::new(),
+            refused_artifacts: Vec::new(),
+        };
+        let whole = rego::to_value(&document).unwrap_or_else(|e| panic!("{e}"));
+        let early = policy_value(&mut document, vec![converted], u64::MAX)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(early, whole);
+        assert_eq!(document.artifacts.len(), 1, "the document is left whole");
+        let exhausted = policy_value(&mut document, Vec::new(), u64::MAX);
+        assert!(
+            exhausted.is_err(),
+            "a count mismatch is an error, not a partial input"
+        );
+        let converted =
+            policy_facts(&document.artifacts[0].facts, u64::MAX).unwrap_or_else(|e| panic!("{e}"));
+        let small = policy_value(&mut document, vec![converted], 100);
+        assert!(matches!(small, Err(Error::Exhausted { .. })));
+    }
 }

@@ -57,7 +57,10 @@ fn finish(parsed: Parsed<'_>, error: &mut Option<ValidationError>) -> (WasmFacts
             a.invalid = earliest(a.invalid, b.invalid);
             a
         });
-    structural.extend(checked.proposals);
+    // A body that cannot be decoded leaves the operators' proposals unknown, not partial.
+    if checked.malformed.is_none() {
+        structural.extend(checked.proposals);
+    }
     if let Some(malformed) = checked.malformed {
         facts.malformed = true;
         keep_first(error, ValidationError::from(malformed));

@@ -128,7 +128,7 @@ fn scan_block_types(op: &Operator<'_>, found: &mut Proposals) {
     }
 }
 
-fn scan_block_type(ty: BlockType, found: &mut Proposals) {
+pub(super) fn scan_block_type(ty: BlockType, found: &mut Proposals) {
     match ty {
         BlockType::FuncType(_) => found.insert("multi_value"),
         BlockType::Type(ty) => scan_val_type(ty, found),
