@@ -27,7 +27,7 @@ fn module_structure() {
         (
             import.module.as_str(),
             import.name.as_str(),
-            import.kind.as_str()
+            import.kind.as_ref()
         ),
         ("env", "log", "func")
     );
@@ -35,7 +35,7 @@ fn module_structure() {
     let exports: Vec<_> = facts
         .exports
         .iter()
-        .map(|e| (e.name.as_str(), e.kind.as_str()))
+        .map(|e| (e.name.as_str(), e.kind.as_ref()))
         .collect();
     assert_eq!(
         exports,

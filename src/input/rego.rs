@@ -5,7 +5,9 @@
 //! The mapping is serde_json's: `None` and unit are null, unit variants are strings, newtype
 //! variants are one-key objects, map keys must be strings (numbers are written as text).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 
 use regorus::Value;
 use serde::ser::{self, Serialize};
@@ -27,12 +29,31 @@ pub fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value> {
     value.serialize(Ser { keys: &mut keys })
 }
 
-/// One string value per distinct field name, and per distinct short string (kinds and value
-/// types repeat on every import and export).
+/// One string value per distinct field name, per distinct short string (kinds and value
+/// types repeat on every import and export), and per distinct value of the small structs that
+/// repeat (a function type is shared by every import and export that has it).
 #[derive(Default)]
 struct Keys {
-    names: HashMap<&'static str, Value>,
-    short: HashMap<Box<str>, Value>,
+    /// By the address of the `&'static str` serde passes (one per field of each type).
+    names: FxHashMap<usize, Value>,
+    short: FxHashMap<Box<str>, Value>,
+    /// Lists of short strings (parameter and result types), by their items' addresses.
+    lists: FxHashMap<Vec<usize>, Value>,
+    /// `SHARED` structs, by their fields' addresses.
+    shared: FxHashMap<Vec<usize>, Value>,
+}
+
+/// Structs whose values repeat: each distinct one is built once.
+const SHARED: &[&str] = &["FuncType"];
+
+/// Where a string, list or object value lives (its identity while the converter shares it).
+fn address(value: &Value) -> usize {
+    match value {
+        Value::String(text) => std::sync::Arc::as_ptr(text).cast::<u8>() as usize,
+        Value::Array(items) => std::sync::Arc::as_ptr(items) as usize,
+        Value::Object(fields) => std::sync::Arc::as_ptr(fields) as usize,
+        _ => 0,
+    }
 }
 
 /// Strings up to this length are shared.
@@ -41,9 +62,42 @@ const SHORT: usize = 16;
 impl Keys {
     fn get(&mut self, name: &'static str) -> Value {
         self.names
-            .entry(name)
+            .entry(name.as_ptr() as usize ^ (name.len() << 48))
             .or_insert_with(|| Value::from(name))
             .clone()
+    }
+
+    /// A list of short strings: each item was shared, so the items' addresses identify it.
+    fn list(&mut self, items: Vec<Value>) -> Value {
+        let short = |item: &Value| matches!(item, Value::String(text) if text.len() <= SHORT);
+        if !items.iter().all(short) {
+            return Value::from(items);
+        }
+        let key: Vec<usize> = items.iter().map(address).collect();
+        self.lists
+            .entry(key)
+            .or_insert_with(|| Value::from(items))
+            .clone()
+    }
+
+    /// A `SHARED` struct whose fields are all shared values.
+    fn share(&mut self, entries: BTreeMap<Value, Value>) -> Value {
+        let key: Option<Vec<usize>> = entries
+            .values()
+            .map(|value| match value {
+                Value::Null => Some(0),
+                Value::String(_) | Value::Array(_) | Value::Object(_) => Some(address(value)),
+                _ => None,
+            })
+            .collect();
+        match key {
+            Some(key) => self
+                .shared
+                .entry(key)
+                .or_insert_with(|| Value::from(entries))
+                .clone(),
+            None => Value::from(entries),
+        }
     }
 
     fn text(&mut self, text: &str) -> Value {
@@ -202,10 +256,13 @@ impl<'k> ser::Serializer for Ser<'k> {
             keys: self.keys,
             entries: BTreeMap::new(),
             next_key: None,
+            shared: false,
         })
     }
-    fn serialize_struct(self, _name: &'static str, len: usize) -> Result<Map<'k>> {
-        self.serialize_map(Some(len))
+    fn serialize_struct(self, name: &'static str, len: usize) -> Result<Map<'k>> {
+        let mut map = self.serialize_map(Some(len))?;
+        map.shared = SHARED.contains(&name);
+        Ok(map)
     }
     fn serialize_struct_variant(
         self,
@@ -243,7 +300,7 @@ impl ser::SerializeSeq for Seq<'_> {
         self.push(value)
     }
     fn end(self) -> Result<Value> {
-        Ok(Value::from(self.items))
+        Ok(self.keys.list(self.items))
     }
 }
 
@@ -273,6 +330,8 @@ struct Map<'k> {
     keys: &'k mut Keys,
     entries: BTreeMap<Value, Value>,
     next_key: Option<Value>,
+    /// A struct of `SHARED`.
+    shared: bool,
 }
 
 impl ser::SerializeMap for Map<'_> {
@@ -320,7 +379,11 @@ impl ser::SerializeStruct for Map<'_> {
         Ok(())
     }
     fn end(self) -> Result<Value> {
-        Ok(Value::from(self.entries))
+        Ok(if self.shared {
+            self.keys.share(self.entries)
+        } else {
+            Value::from(self.entries)
+        })
     }
 }
 

@@ -3,6 +3,9 @@
 //! Field names here are the public contract of `input.artifacts[]`; add fields, never rename.
 
 use schemars::JsonSchema;
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 /// Whether the artifact is a core module or a component.
@@ -119,10 +122,11 @@ pub struct Import {
     /// Field name, e.g. `fd_write`.
     pub name: String,
     /// `func`, `table`, `memory`, `global` or `tag`.
-    pub kind: String,
+    pub kind: Cow<'static, str>,
     /// The signature of an imported function; null for other kinds.
+    // One Arc per distinct type: shared by every item that has it.
     #[serde(rename = "type")]
-    pub func_type: Option<FuncType>,
+    pub func_type: Option<Arc<FuncType>>,
 }
 
 /// A core export.
@@ -131,12 +135,13 @@ pub struct Export {
     /// Export name.
     pub name: String,
     /// `func`, `table`, `memory`, `global` or `tag`.
-    pub kind: String,
+    pub kind: Cow<'static, str>,
     /// Index in the kind's index space.
     pub index: u32,
     /// The signature of an exported function; null for other kinds.
+    // One Arc per distinct type: shared by every item that has it.
     #[serde(rename = "type")]
-    pub func_type: Option<FuncType>,
+    pub func_type: Option<Arc<FuncType>>,
 }
 
 /// A linear memory.

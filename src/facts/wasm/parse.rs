@@ -75,7 +75,7 @@ struct Walker<'a> {
     nested: Vec<Parsed<'a>>,
     structural: Proposals,
     /// Function signatures by type index; None for non-function types.
-    types: Vec<Option<FuncType>>,
+    types: Vec<Option<std::sync::Arc<FuncType>>>,
     /// Type index of every function, imported ones first.
     func_types: Vec<u32>,
     range: Range<u64>,
@@ -353,7 +353,7 @@ impl<'a> Walker<'a> {
                         for ty in func.params().iter().chain(func.results()) {
                             proposals::scan_val_type(*ty, &mut self.structural);
                         }
-                        self.types.push(Some(func_type(func)));
+                        self.types.push(Some(std::sync::Arc::new(func_type(func))));
                     }
                     CompositeInnerType::Array(_) | CompositeInnerType::Struct(_) => {
                         self.structural.insert("gc");
@@ -408,7 +408,7 @@ impl<'a> Walker<'a> {
             self.facts.imports.push(Import {
                 module: import.module.to_string(),
                 name: import.name.to_string(),
-                kind: kind.to_string(),
+                kind: std::borrow::Cow::Borrowed(kind),
                 func_type,
             });
         }
@@ -446,7 +446,7 @@ impl<'a> Walker<'a> {
             }
             self.facts.exports.push(Export {
                 name: export.name.to_string(),
-                kind: kind.to_string(),
+                kind: std::borrow::Cow::Borrowed(kind),
                 index: export.index,
                 func_type,
             });
@@ -484,7 +484,7 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn signature(&self, type_index: u32) -> Option<FuncType> {
+    fn signature(&self, type_index: u32) -> Option<std::sync::Arc<FuncType>> {
         self.types
             .get(to_usize(u64::from(type_index)))
             .cloned()
