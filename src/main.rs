@@ -15,12 +15,12 @@ fn main() -> ExitCode {
     let out = cmd::Out::new(&args);
     let crashed = if cmd::supervised(&args.command) {
         match supervise::supervise() {
-            supervise::Outcome::Here => None,
-            supervise::Outcome::Exited(code) => return ExitCode::from(code),
-            supervise::Outcome::Crashed(error) => Some(error),
+            supervise::Supervised::Here => None,
+            supervise::Supervised::Exited(outcome) => return ExitCode::from(outcome.code()),
+            supervise::Supervised::Crashed(error) => Some(error),
         }
     } else {
         None
     };
-    ExitCode::from(cmd::run(&args, &out, crashed))
+    ExitCode::from(cmd::run(&args, &out, crashed).code())
 }

@@ -9,6 +9,8 @@
 
 use std::process::Command;
 
+use wasmgate::exit::Outcome;
+
 /// The child's environment variable: the bound in bytes.
 const SUPERVISED: &str = "WASMGATE_SUPERVISED";
 
@@ -21,7 +23,7 @@ const DEFAULT_BYTES: u64 = 4 << 30;
 /// How a supervised run ended.
 enum Ended {
     /// The child exited with a code of the contract (0, 1, 2): pass it on.
-    Code(u8),
+    Code(Outcome),
     /// The child died: the message says how, for an exit-2 diagnostic.
     Crashed(String),
 }
@@ -39,26 +41,26 @@ fn enter_child() -> bool {
 }
 
 /// Where a supervised command stands: run it here, its child's code, or how the child died.
-pub(crate) enum Outcome {
+pub(crate) enum Supervised {
     /// Run in this process: this is the child, or supervision is off.
     Here,
-    /// The child decided: exit with its code.
-    Exited(u8),
+    /// The child decided: exit with its outcome.
+    Exited(Outcome),
     /// The child died (or could not start): report this as the command's error.
     Crashed(wasmgate::Error),
 }
 
 /// Supervises this run: enters the bound when this is the child, else runs the child.
-pub(crate) fn supervise() -> Outcome {
+pub(crate) fn supervise() -> Supervised {
     if enter_child() {
-        return Outcome::Here;
+        return Supervised::Here;
     }
     let message = match bound().map(|bound| bound.map(run)) {
-        Ok(None) => return Outcome::Here,
-        Ok(Some(Ok(Ended::Code(code)))) => return Outcome::Exited(code),
+        Ok(None) => return Supervised::Here,
+        Ok(Some(Ok(Ended::Code(outcome)))) => return Supervised::Exited(outcome),
         Ok(Some(Ok(Ended::Crashed(message)) | Err(message))) | Err(message) => message,
     };
-    Outcome::Crashed(wasmgate::Error::Crashed {
+    Supervised::Crashed(wasmgate::Error::Crashed {
         message,
         help: format!(
             "the run is bounded to WASMGATE_MAX_MEMORY (default {} GiB) of address space, or less under `ulimit -v`; look for a policy or artifact that builds something huge, or raise the bound if the inputs are expected",
@@ -94,10 +96,10 @@ fn run(bound: u64) -> Result<Ended, String> {
         .status()
         .map_err(|e| format!("cannot start the supervised run: {e}"))?;
     if let Some(code) = status.code() {
-        return Ok(match u8::try_from(code) {
-            Ok(code @ 0..=2) => Ended::Code(code),
+        return Ok(match Outcome::from_code(code) {
+            Some(outcome) => Ended::Code(outcome),
             // Rust exits 101 after a panic: a bug or an exhausted bound, never a verdict.
-            _ => Ended::Crashed(format!("the run ended with exit status {code} (a panic)")),
+            None => Ended::Crashed(format!("the run ended with exit status {code} (a panic)")),
         });
     }
     Ok(Ended::Crashed(describe_signal(&status)))

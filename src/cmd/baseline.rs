@@ -1,11 +1,11 @@
 //! `baseline`: accept the current artifacts' facts into the baseline file.
 
 use wasmgate::cli::{Args, BaselineArgs};
-use wasmgate::exit;
+use wasmgate::exit::Outcome;
 
 use super::Out;
 
-pub(super) fn run(args: &Args, baseline: &BaselineArgs, out: &Out) -> u8 {
+pub(super) fn run(args: &Args, baseline: &BaselineArgs, out: &Out) -> Outcome {
     let written = super::plan(args, &baseline.gate(), out, false).and_then(|request| {
         wasmgate::pipeline::write_baseline(
             &request,
@@ -14,7 +14,7 @@ pub(super) fn run(args: &Args, baseline: &BaselineArgs, out: &Out) -> u8 {
         )
     });
     match written {
-        Ok(_) if out.quiet => exit::PASS,
+        Ok(_) if out.quiet => Outcome::Pass,
         Ok((path, count)) => {
             let shown = std::env::current_dir()
                 .ok()

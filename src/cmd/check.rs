@@ -2,17 +2,18 @@
 
 use std::io::Write;
 
+use wasmgate::Error;
 use wasmgate::cli::{Args, Format, GateArgs};
+use wasmgate::exit::Outcome;
 use wasmgate::report::human::HumanStyle;
 use wasmgate::report::{self, Report, ReportError};
-use wasmgate::{Error, exit};
 
 use super::Out;
 
 /// `crashed` is the error of a supervised run that died: reported like any other.
-pub(super) fn run(args: &Args, gate: &GateArgs, out: &Out, crashed: Option<Error>) -> u8 {
+pub(super) fn run(args: &Args, gate: &GateArgs, out: &Out, crashed: Option<Error>) -> Outcome {
     let Some(gate) = hooked(gate) else {
-        return exit::PASS;
+        return Outcome::Pass;
     };
     let mut settings = wasmgate::config::OutputConfig::default();
     let outcome = match crashed {
@@ -34,7 +35,7 @@ pub(super) fn run(args: &Args, gate: &GateArgs, out: &Out, crashed: Option<Error
             Some(error),
         ),
     };
-    let mut code = exit::code(report.verdict);
+    let mut code = Outcome::of(report.verdict);
     // Machine formats always carry a document, even when wasmgate could not decide.
     if error.is_none() || stdout_format != Format::Human {
         code = code.max(out.stdout(&report::render(stdout_format, &report, out.style)));
@@ -75,11 +76,11 @@ fn github(
     settings: &wasmgate::config::OutputConfig,
     stdout_format: Format,
     out: &Out,
-) -> u8 {
+) -> Outcome {
     if !std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
-        return exit::PASS;
+        return Outcome::Pass;
     }
-    let mut code = exit::PASS;
+    let mut code = Outcome::Pass;
     if settings.github_annotations && stdout_format == Format::Human {
         code = out.stdout(&report::github::annotations(report));
     }
@@ -99,8 +100,8 @@ fn github(
 }
 
 /// Every `--output FORMAT=PATH`, never written through a link.
-fn outputs(gate: &GateArgs, report: &Report, out: &Out) -> u8 {
-    let mut code = exit::PASS;
+fn outputs(gate: &GateArgs, report: &Report, out: &Out) -> Outcome {
+    let mut code = Outcome::Pass;
     let plain = HumanStyle {
         color: false,
         quiet: false,
@@ -109,7 +110,7 @@ fn outputs(gate: &GateArgs, report: &Report, out: &Out) -> u8 {
         let text = report::render(output.format, report, plain);
         if let Err(e) = wasmgate::untrusted::write(&output.path, text.as_bytes()) {
             out.note(&format!("cannot write {}: {e}", output.path.display()));
-            code = exit::ERROR;
+            code = Outcome::Error;
         }
     }
     code

@@ -1,11 +1,11 @@
 //! `facts`: the policy input document, as JSON or a human summary.
 
 use wasmgate::cli::{Args, Format, GateArgs};
-use wasmgate::exit;
+use wasmgate::exit::Outcome;
 
 use super::Out;
 
-pub(super) fn run(args: &Args, gate: &GateArgs, out: &Out) -> u8 {
+pub(super) fn run(args: &Args, gate: &GateArgs, out: &Out) -> Outcome {
     let document = super::plan(args, gate, out, true)
         .and_then(|request| wasmgate::collect_facts(&request, &super::spinner(out)));
     match document {
@@ -19,7 +19,7 @@ pub(super) fn run(args: &Args, gate: &GateArgs, out: &Out) -> u8 {
             }
             Err(e) => {
                 out.note(&format!("cannot serialise facts: {e}"));
-                exit::ERROR
+                Outcome::Error
             }
         },
         Err(error) => out.error(&error),

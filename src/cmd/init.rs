@@ -2,10 +2,11 @@
 
 use wasmgate::Error;
 use wasmgate::cli::InitArgs;
+use wasmgate::exit::Outcome;
 
 use super::Out;
 
-pub(super) fn run(args: &InitArgs, out: &Out) -> u8 {
+pub(super) fn run(args: &InitArgs, out: &Out) -> Outcome {
     out.respond(
         std::env::current_dir()
             .map_err(Error::Cwd)

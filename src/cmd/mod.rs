@@ -13,7 +13,7 @@ use std::io::{IsTerminal, Write};
 
 use wasmgate::Error;
 use wasmgate::cli::{Args, ColorChoice, Command};
-use wasmgate::exit;
+use wasmgate::exit::Outcome;
 use wasmgate::report::human::{self, HumanStyle};
 
 /// The terminal styles of stdout and stderr, and quiet mode.
@@ -37,12 +37,12 @@ impl Out {
     }
 
     /// Writes to stdout; a closed pipe (`wasmgate check | head`) is not an error.
-    pub(crate) fn stdout(&self, text: &str) -> u8 {
+    pub(crate) fn stdout(&self, text: &str) -> Outcome {
         let mut out = std::io::stdout().lock();
         match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-            Ok(()) => exit::PASS,
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::PASS,
-            Err(_) => exit::ERROR,
+            Ok(()) => Outcome::Pass,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Outcome::Pass,
+            Err(_) => Outcome::Error,
         }
     }
 
@@ -52,16 +52,16 @@ impl Out {
     }
 
     /// Prints the error as a diagnostic on stderr: exit 2.
-    pub(crate) fn error(&self, error: &Error) -> u8 {
+    pub(crate) fn error(&self, error: &Error) -> Outcome {
         let text = human::render_diagnostic(error, self.error_style);
         let _ = std::io::stderr().write_all(text.as_bytes());
-        exit::ERROR
+        Outcome::Error
     }
 
     /// Prints a command's text (unless quiet), or its error.
-    pub(crate) fn respond(&self, outcome: Result<String, Error>) -> u8 {
+    pub(crate) fn respond(&self, outcome: Result<String, Error>) -> Outcome {
         match outcome {
-            Ok(_) if self.quiet => exit::PASS,
+            Ok(_) if self.quiet => Outcome::Pass,
             Ok(text) => self.stdout(&text),
             Err(error) => self.error(&error),
         }
@@ -100,7 +100,7 @@ pub(crate) fn supervised(command: &Command) -> bool {
 
 /// Runs the command; `crashed` is the error of a supervised run that died, reported by the
 /// command as its own (a check still writes every requested report).
-pub(crate) fn run(args: &Args, out: &Out, crashed: Option<Error>) -> u8 {
+pub(crate) fn run(args: &Args, out: &Out, crashed: Option<Error>) -> Outcome {
     if let Some(error) = crashed {
         return match &args.command {
             Command::Check(gate) => check::run(args, gate, out, Some(error)),

@@ -1,11 +1,12 @@
 //! `keygen`, `sign`, `verify` and `signatures`.
 
 use wasmgate::cli::{KeygenArgs, ShowArgs, SignArgs, VerifyArgs};
-use wasmgate::{exit, signing};
+use wasmgate::exit::Outcome;
+use wasmgate::signing;
 
 use super::Out;
 
-pub(super) fn keygen(args: &KeygenArgs, out: &Out) -> u8 {
+pub(super) fn keygen(args: &KeygenArgs, out: &Out) -> Outcome {
     out.respond(signing::keygen(
         &args.secret_key,
         &args.public_key,
@@ -14,7 +15,7 @@ pub(super) fn keygen(args: &KeygenArgs, out: &Out) -> u8 {
     ))
 }
 
-pub(super) fn sign(args: &SignArgs, out: &Out) -> u8 {
+pub(super) fn sign(args: &SignArgs, out: &Out) -> Outcome {
     out.respond(signing::sign(&signing::SignOptions {
         input: args.input.clone(),
         secret_key: args.secret_key.clone(),
@@ -25,21 +26,25 @@ pub(super) fn sign(args: &SignArgs, out: &Out) -> u8 {
 }
 
 /// Exit 0 only for a valid signature, 1 for none, 2 when it cannot be checked.
-pub(super) fn verify(args: &VerifyArgs, out: &Out) -> u8 {
+pub(super) fn verify(args: &VerifyArgs, out: &Out) -> Outcome {
     match signing::verify(&args.input, &args.public_key, args.signature.as_deref()) {
         Ok(verdict) => {
             let printed = if out.quiet {
-                exit::PASS
+                Outcome::Pass
             } else {
                 out.stdout(&verdict.text)
             };
-            if verdict.valid { printed } else { exit::FAIL }
+            if verdict.valid {
+                printed
+            } else {
+                Outcome::Fail
+            }
         }
         Err(error) => out.error(&error),
     }
 }
 
-pub(super) fn show(args: &ShowArgs, out: &Out) -> u8 {
+pub(super) fn show(args: &ShowArgs, out: &Out) -> Outcome {
     out.respond(signing::show(
         &args.input,
         &args.public_key,

@@ -1,16 +1,23 @@
-//! Turns raw policy results into findings: default codes, `[rules]` severity overrides, help
-//! from the code catalogue, config locations, and the per-artifact summary.
+//! Turns raw policy results into findings: default codes, `[rules]` severity overrides
+//! (`severity`), help from the code catalogue, locations in the config, policies and bytes
+//! (`location`), and the per-artifact and git summary of the report (`summary`).
+
+mod location;
+mod severity;
+mod summary;
+
+use location::location;
+use severity::apply_override;
+use summary::cost_row;
 
 use std::collections::BTreeMap;
 
-use crate::config::{Level, LoadedConfig};
+use crate::config::LoadedConfig;
 use crate::diag::codes::{self, Code, USER_POLICY_CODE};
 use crate::hexdump::Snippets;
 use crate::input::InputDocument;
 use crate::policy::{PolicySet, RawFinding};
-use crate::report::{
-    ArtifactSummary, Finding, GitSummary, Location, Report, Severity, SizeChange, Verdict,
-};
+use crate::report::{Finding, Report, Severity};
 
 /// Builds the report from the input document and the raw policy results.
 pub fn report(
@@ -88,46 +95,7 @@ pub fn report(
             snippet: None,
         });
     }
-    let artifacts = document
-        .artifacts
-        .iter()
-        .map(|artifact| (&artifact.facts, &artifact.derived))
-        .map(|(a, derived)| ArtifactSummary {
-            path: a.path.clone(),
-            sha256: a.sha256.clone(),
-            kind: a.wasm.kind.map(|k| format!("{k:?}").to_lowercase()),
-            raw: a.size.raw,
-            gzip: a.size.gzip,
-            brotli: a.size.brotli,
-            imports: a.wasm.imports.len()
-                + a.wasm.component.as_ref().map_or(0, |c| c.imports.len()),
-            verdict: Verdict::Pass,
-            monthly_cost: cost_row(document, &a.path).and_then(|r| r.monthly_cost),
-            hints: cost_row(document, &a.path)
-                .map(|r| {
-                    r.hints
-                        .iter()
-                        .map(|h| match h.monthly_saving {
-                            Some(saving) => format!("{} ({saving:.2}/month)", h.message),
-                            None => h.message.clone(),
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
-            change: derived.delta.as_ref().and_then(|d| {
-                let (metric, change) = match (&d.size.brotli, &d.size.raw) {
-                    (Some(brotli), _) => ("brotli", brotli),
-                    (None, Some(raw)) => ("raw", raw),
-                    (None, None) => return None,
-                };
-                Some(SizeChange {
-                    metric: metric.to_string(),
-                    bytes: change.bytes,
-                    percent: change.percent,
-                })
-            }),
-        })
-        .collect();
+    let artifacts = summary::artifacts(document);
     // Cost findings carry the computed savings as their help.
     for finding in &mut findings {
         let costed = [
@@ -157,52 +125,6 @@ pub fn report(
     }
     let mut report = Report::new(artifacts, findings, sources);
     report.currency = document.finops.as_ref().map(|f| f.currency.clone());
-    report.git = document.git.as_ref().map(|git| GitSummary {
-        base: git.base.as_ref().map(|b| b.reference.clone()),
-        reason: git.base.as_ref().map_or_else(
-            || "--no-base, or none detected".to_string(),
-            |b| b.reason.clone(),
-        ),
-        merge_base: git.base.as_ref().map(|b| b.merge_base.clone()),
-        trust: git.trust.clone(),
-        commits: git.ai.commits,
-        ai_assisted: git.ai.assisted,
-        ai_share: git.ai.share,
-    });
+    report.git = summary::git(document);
     report
-}
-
-fn cost_row<'a>(
-    document: &'a InputDocument,
-    path: &str,
-) -> Option<&'a crate::derive::finops::ArtifactCost> {
-    document
-        .finops
-        .as_ref()?
-        .artifacts
-        .iter()
-        .find(|r| r.path == path)
-}
-
-/// The severity after `[rules]`; None when the code is set to `allow`.
-fn apply_override(config: &LoadedConfig, code: &str, severity: Severity) -> Option<Severity> {
-    match config.config.rules.get(code) {
-        Some(Level::Allow) => None,
-        Some(Level::Deny) => Some(Severity::Deny),
-        Some(Level::Warn) => Some(Severity::Warn),
-        None => Some(severity),
-    }
-}
-
-fn location(file: &str, text: &str, start: usize, length: usize) -> Location {
-    let before = text.get(..start).unwrap_or_default();
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    Location {
-        file: file.to_string(),
-        line,
-        column,
-        start,
-        length,
-    }
 }
