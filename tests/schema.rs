@@ -131,3 +131,18 @@ fn every_policy_file_is_embedded() {
         .collect();
     assert_eq!(on_disk, embedded);
 }
+
+/// A published code is never renamed or removed; new codes need no entry here.
+#[test]
+fn every_published_code_is_still_in_the_catalogue() {
+    let published = std::fs::read_to_string(common::repo().join("tests/data/codes.txt")).unwrap();
+    for code in published
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+    {
+        assert!(
+            wasmgate::diag::codes::Code::parse(code.trim()).is_some(),
+            "{code} was published and is gone from diag::codes: add a new code instead of renaming"
+        );
+    }
+}
