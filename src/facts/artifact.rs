@@ -78,12 +78,16 @@ pub fn collect(
             let sbom = sbom::collect(&ctx, options.sbom);
             let embedded_dependencies = auditable::collect(&ctx);
             let embedded_models = models::collect(&ctx);
-            let stripped = stripped::collect(&ctx, options.debug_sections).map(|bytes| {
+            let stripped = stripped::collect(&ctx, options.debug_sections).map(|stripped| {
+                if !options.sizes.compress {
+                    return size::uncompressed(stripped.len());
+                }
                 // The stripped file has no siblings of its own.
                 let sizes = SizeOptions {
                     use_siblings: false,
                     ..options.sizes.clone()
                 };
+                let bytes = stripped.bytes();
                 size::collect(&ArtifactCtx::new(path, display, &bytes), &sizes)
             });
             (

@@ -83,18 +83,23 @@ enum Codec {
     Brotli,
 }
 
+/// The sizes of `raw` bytes measured without compression (`--no-compress`).
+pub fn uncompressed(raw: u64) -> SizeFacts {
+    SizeFacts {
+        raw,
+        gzip: None,
+        brotli: None,
+        gzip_source: None,
+        brotli_source: None,
+    }
+}
+
 /// Measures the artifact's bytes; the cache and the known sizes are keyed by its SHA-256.
 pub fn collect(ctx: &ArtifactCtx<'_>, options: &SizeOptions) -> SizeFacts {
     let (path, bytes, sha256) = (ctx.path, ctx.bytes, ctx.sha256.as_str());
     let raw = bytes.len() as u64;
     if !options.compress {
-        return SizeFacts {
-            raw,
-            gzip: None,
-            brotli: None,
-            gzip_source: None,
-            brotli_source: None,
-        };
+        return uncompressed(raw);
     }
     if let Some(&(gzip, brotli)) = options.known.get(sha256) {
         return SizeFacts {

@@ -1,24 +1,57 @@
-//! What stripping the debug custom sections would leave: the artifact's bytes without them
-//! (`artifact` measures them as it measures the artifact).
+//! What stripping the debug custom sections would leave: the artifact without them. `artifact`
+//! measures it as it measures the artifact; without compression only its length is needed, and
+//! the stripped copy is never made.
 
 use crate::facts::ctx::ArtifactCtx;
 use crate::wasmsig::format::RawSection;
 
+/// The artifact without its debug sections.
+#[derive(Debug)]
+pub struct Stripped<'a> {
+    header: &'a [u8],
+    kept: Vec<&'a [u8]>,
+}
+
+impl Stripped<'_> {
+    /// Its length in bytes.
+    pub fn len(&self) -> u64 {
+        (self.header.len() + self.kept.iter().map(|s| s.len()).sum::<usize>()) as u64
+    }
+
+    /// True for a binary that would be empty (never: the header is kept).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Its bytes.
+    pub fn bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.len() as usize);
+        out.extend_from_slice(self.header);
+        for section in &self.kept {
+            out.extend_from_slice(section);
+        }
+        out
+    }
+}
+
 /// The artifact without the custom sections `debug_sections` matches; None when it has none.
-pub fn collect(ctx: &ArtifactCtx<'_>, debug_sections: &globset::GlobSet) -> Option<Vec<u8>> {
+pub fn collect<'a>(
+    ctx: &ArtifactCtx<'a>,
+    debug_sections: &globset::GlobSet,
+) -> Option<Stripped<'a>> {
     let sections = ctx.sections.as_ref().ok()?;
     let debug = |section: &RawSection<'_>| {
-        section.id == 0
-            && section
-                .name
-                .is_some_and(|name| debug_sections.is_match(name))
+        section.id == 0 && section.name.is_some_and(|name| debug_sections.is_match(name))
     };
     if !sections.iter().any(debug) {
         return None;
     }
-    let mut out = ctx.bytes[..8].to_vec();
-    for section in sections.iter().filter(|s| !debug(s)) {
-        out.extend_from_slice(&ctx.bytes[section.start..section.end]);
-    }
-    Some(out)
+    Some(Stripped {
+        header: &ctx.bytes[..8],
+        kept: sections
+            .iter()
+            .filter(|s| !debug(s))
+            .map(|s| &ctx.bytes[s.start..s.end])
+            .collect(),
+    })
 }
