@@ -41,7 +41,10 @@ pub fn collect<'a>(
 ) -> Option<Stripped<'a>> {
     let sections = ctx.sections.as_ref().ok()?;
     let debug = |section: &RawSection<'_>| {
-        section.id == 0 && section.name.is_some_and(|name| debug_sections.is_match(name))
+        section.id == 0
+            && section
+                .name
+                .is_some_and(|name| debug_sections.is_match(name))
     };
     if !sections.iter().any(debug) {
         return None;
