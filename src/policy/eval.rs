@@ -1,6 +1,7 @@
 //! Evaluates the loaded packages against the input and reads their `deny`, `warn`,
 //! `violation` and `deny_*`/`warn_*`/`violation_*` rules into raw findings.
 
+use rayon::prelude::*;
 use serde_json::Value;
 
 use super::{PolicySet, location};
@@ -30,15 +31,77 @@ pub struct RawFinding {
     pub details: Option<Value>,
 }
 
+/// Built-in packages whose rules look at one artifact at a time (`some a in input.artifacts`,
+/// nothing across artifacts and nothing at the repository level): they run once per artifact,
+/// each on its own engine, in parallel. Every other package, and every user package, sees the
+/// whole document, as documented.
+const PER_ARTIFACT: &[&str] = &[
+    "data.wasmgate.builtin.custom_sections",
+    "data.wasmgate.builtin.exports",
+    "data.wasmgate.builtin.imports",
+    "data.wasmgate.builtin.memory",
+    "data.wasmgate.builtin.proposals",
+    "data.wasmgate.builtin.signatures",
+    "data.wasmgate.builtin.size",
+    "data.wasmgate.builtin.wasi",
+    "data.wasmgate.builtin.wasm",
+];
+
 /// Evaluates every selected package with `input` (see `input::rego::to_value`).
 pub fn evaluate(policies: &PolicySet, input: regorus::Value) -> Result<Vec<RawFinding>, Error> {
-    let mut engine = policies.engine.clone();
-    add_cost_risk(&mut engine, &input)?;
-    engine.set_input(input);
+    let (per_artifact, whole): (Vec<&String>, Vec<&String>) = policies
+        .packages
+        .iter()
+        .partition(|package| PER_ARTIFACT.contains(&package.as_str()));
+    let artifacts: Vec<regorus::Value> = input["artifacts"]
+        .as_array()
+        .map(|items| items.iter().cloned().collect())
+        .unwrap_or_default();
+    let (each, rest) = rayon::join(
+        || {
+            artifacts
+                .par_iter()
+                .map(|artifact| {
+                    let mut one = input.clone();
+                    if let Ok(fields) = one.as_object_mut() {
+                        fields.insert(
+                            regorus::Value::from("artifacts"),
+                            regorus::Value::from(vec![artifact.clone()]),
+                        );
+                    }
+                    let mut engine = policies.engine.clone();
+                    engine.set_input(one);
+                    run(policies, &mut engine, &per_artifact)
+                })
+                .collect::<Vec<_>>()
+        },
+        || {
+            let mut engine = policies.engine.clone();
+            add_cost_risk(&mut engine, &input)?;
+            engine.set_input(input.clone());
+            let findings = run(policies, &mut engine, &whole);
+            // The engine holds the whole input; freeing it is a walk over every value.
+            crate::background::drop_later(engine);
+            findings
+        },
+    );
+    let mut findings = rest?;
+    for found in each {
+        findings.extend(found?);
+    }
+    Ok(findings)
+}
+
+/// Evaluates `packages` on `engine` (its input set) and reads their findings.
+fn run(
+    policies: &PolicySet,
+    engine: &mut regorus::Engine,
+    packages: &[&String],
+) -> Result<Vec<RawFinding>, Error> {
     let mut findings = Vec::new();
-    for package in &policies.packages {
+    for package in packages {
         let results = engine
-            .eval_query(package.clone(), false)
+            .eval_query((*package).clone(), false)
             .map_err(|e| eval_error(policies, package, &e.to_string()))?;
         let value = results
             .result
@@ -63,8 +126,6 @@ pub fn evaluate(policies: &PolicySet, input: regorus::Value) -> Result<Vec<RawFi
             read_results(&format!("{package}.{rule}"), severity, value, &mut findings)?;
         }
     }
-    // The engine holds the whole input; freeing it is a walk over every value.
-    crate::background::drop_later(engine);
     Ok(findings)
 }
 
@@ -233,5 +294,58 @@ fn eval_error(policies: &PolicySet, package: &str, message: &str) -> Error {
         message: summary,
         src: miette::NamedSource::new(position.file, text),
         span,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every policy case, evaluated per artifact for the packages that allow it, finds what
+    /// evaluating every package on the whole document finds.
+    #[test]
+    fn per_artifact_evaluation_finds_what_the_whole_document_finds() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/tests");
+        let mut cases = 0;
+        for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{e}")) {
+            let path = entry.unwrap_or_else(|e| panic!("{e}")).path();
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+            let case: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+            let config = crate::config::load_text(
+                std::path::Path::new("wasmgate.toml"),
+                "wasmgate.toml",
+                case["config"].as_str().unwrap_or_default().to_string(),
+            )
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let options = crate::policy::PolicyOptions {
+                sources: Vec::new(),
+                namespaces: vec!["wasmgate".to_string()],
+                all_namespaces: false,
+                rego_v0: false,
+                timeout_ms: 10_000,
+                builtin: true,
+                data: serde_json::json!({
+                    "wasmgate_config": crate::policy::builtin::config_data(&config.config)
+                }),
+            };
+            let policies = crate::policy::load(&options).unwrap_or_else(|e| panic!("{e}"));
+            let input = regorus::Value::from(case["input"].clone());
+            let split = evaluate(&policies, input.clone()).unwrap_or_else(|e| panic!("{e}"));
+            let mut engine = policies.engine.clone();
+            add_cost_risk(&mut engine, &input).unwrap_or_else(|e| panic!("{e}"));
+            engine.set_input(input);
+            let all: Vec<&String> = policies.packages.iter().collect();
+            let whole = run(&policies, &mut engine, &all).unwrap_or_else(|e| panic!("{e}"));
+            let key =
+                |f: &RawFinding| format!("{} {:?} {:?} {}", f.rule, f.artifact, f.code, f.message);
+            let mut split: Vec<String> = split.iter().map(key).collect();
+            let mut whole: Vec<String> = whole.iter().map(key).collect();
+            split.sort();
+            whole.sort();
+            assert!(!whole.is_empty(), "{} finds something", path.display());
+            assert_eq!(split, whole, "{}", path.display());
+            cases += 1;
+        }
+        assert!(cases >= 6, "the policy cases were read");
     }
 }
