@@ -292,7 +292,7 @@ fn catalogue_free(format: &str, text: &str) -> String {
                     );
                 }
             }
-            let counted = regex_free_counts(text);
+            let counted = catalogue_free_counts(text);
             counted
                 .lines()
                 .filter(|line| !catalogue.iter().any(|code| passing(line, code)))
@@ -304,7 +304,7 @@ fn catalogue_free(format: &str, text: &str) -> String {
 }
 
 /// `tests="N"` attributes depend on the catalogue's size: `tests="[N]"`.
-fn regex_free_counts(text: &str) -> String {
+fn catalogue_free_counts(text: &str) -> String {
     let mut out = String::new();
     let mut rest = text;
     while let Some(start) = rest.find(" tests=\"") {

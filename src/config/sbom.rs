@@ -41,17 +41,12 @@ impl Default for SbomConfig {
             licenses_allow: None,
             licenses_deny: Vec::new(),
             unlicensed: Level::Deny,
-            model_card: [
-                "model-card",
-                "datasets",
-                "dataset-provenance",
-                "fairness",
-                "ethics",
-                "limitations",
-                "license",
-            ]
-            .map(String::from)
-            .to_vec(),
+            // Every requirement but the energy figure, which few model cards carry yet.
+            model_card: MODEL_CARD
+                .iter()
+                .filter(|item| **item != "energy")
+                .map(|item| (*item).to_string())
+                .collect(),
             cargo_manifest: None,
             cargo_target: "wasm32-unknown-unknown".to_string(),
         }

@@ -551,12 +551,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_enum_and_the_rows_agree() {
-        assert_eq!(Code::ALL.len(), CODES.len());
-        for (code, row) in Code::ALL.iter().zip(CODES) {
-            assert_eq!(code.as_str(), row.code);
-            assert_eq!(code.info().code, row.code);
-            assert_eq!(Code::parse(row.code), Some(*code));
+    fn every_code_parses_back_and_the_fixed_ones_are_these() {
+        for code in Code::ALL {
+            assert_eq!(Code::parse(code.as_str()), Some(*code));
         }
         let fixed: Vec<&str> = not_overridable().collect();
         assert_eq!(

@@ -80,7 +80,7 @@ pub fn collect(
             let embedded_models = models::collect(&ctx);
             let stripped = stripped::collect(&ctx, options.debug_sections).map(|stripped| {
                 if !options.sizes.compress {
-                    return size::uncompressed(stripped.len());
+                    return size::uncompressed(stripped.size());
                 }
                 // The stripped file has no siblings of its own.
                 let sizes = SizeOptions {

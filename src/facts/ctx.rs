@@ -29,7 +29,7 @@ impl<'a> ArtifactCtx<'a> {
             path,
             display,
             bytes,
-            sha256: hex(&Sha256::digest(bytes)),
+            sha256: crate::wasmsig::keys::hex(&Sha256::digest(bytes)),
             sections: format::sections(bytes),
         }
     }
@@ -38,9 +38,4 @@ impl<'a> ArtifactCtx<'a> {
     pub fn section_list(&self) -> &[RawSection<'a>] {
         self.sections.as_deref().unwrap_or_default()
     }
-}
-
-/// Lowercase hex.
-pub fn hex(bytes: &[u8]) -> String {
-    crate::wasmsig::keys::hex(bytes)
 }

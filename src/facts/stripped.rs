@@ -13,19 +13,14 @@ pub struct Stripped<'a> {
 }
 
 impl Stripped<'_> {
-    /// Its length in bytes.
-    pub fn len(&self) -> u64 {
+    /// Its size in bytes.
+    pub fn size(&self) -> u64 {
         (self.header.len() + self.kept.iter().map(|s| s.len()).sum::<usize>()) as u64
-    }
-
-    /// True for a binary that would be empty (never: the header is kept).
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// Its bytes.
     pub fn bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.len() as usize);
+        let mut out = Vec::with_capacity(self.size() as usize);
         out.extend_from_slice(self.header);
         for section in &self.kept {
             out.extend_from_slice(section);

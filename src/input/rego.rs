@@ -34,8 +34,9 @@ pub fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value> {
 /// repeat (a function type is shared by every import and export that has it).
 #[derive(Default)]
 struct Keys {
-    /// By the address of the `&'static str` serde passes (one per field of each type).
-    names: FxHashMap<usize, Value>,
+    /// By the address and length of the `&'static str` serde passes (one per field of each
+    /// type).
+    names: FxHashMap<(usize, usize), Value>,
     short: FxHashMap<Box<str>, Value>,
     /// Lists of short strings (parameter and result types), by their items' addresses.
     lists: FxHashMap<Vec<usize>, Value>,
@@ -62,7 +63,7 @@ const SHORT: usize = 16;
 impl Keys {
     fn get(&mut self, name: &'static str) -> Value {
         self.names
-            .entry(name.as_ptr() as usize ^ (name.len() << 48))
+            .entry((name.as_ptr() as usize, name.len()))
             .or_insert_with(|| Value::from(name))
             .clone()
     }
@@ -125,6 +126,17 @@ impl<'k> Ser<'k> {
 
 type Result<T> = std::result::Result<T, ToRegoError>;
 
+/// Integers widen losslessly to the two number types regorus takes.
+macro_rules! integers {
+    ($($method:ident($ty:ty) as $wide:ty),* $(,)?) => {
+        $(
+            fn $method(self, v: $ty) -> Result<Value> {
+                Ok(Value::from(<$wide>::from(v)))
+            }
+        )*
+    };
+}
+
 impl<'k> ser::Serializer for Ser<'k> {
     type Ok = Value;
     type Error = ToRegoError;
@@ -139,29 +151,15 @@ impl<'k> ser::Serializer for Ser<'k> {
     fn serialize_bool(self, v: bool) -> Result<Value> {
         Ok(Value::from(v))
     }
-    fn serialize_i8(self, v: i8) -> Result<Value> {
-        Ok(Value::from(i64::from(v)))
-    }
-    fn serialize_i16(self, v: i16) -> Result<Value> {
-        Ok(Value::from(i64::from(v)))
-    }
-    fn serialize_i32(self, v: i32) -> Result<Value> {
-        Ok(Value::from(i64::from(v)))
-    }
-    fn serialize_i64(self, v: i64) -> Result<Value> {
-        Ok(Value::from(v))
-    }
-    fn serialize_u8(self, v: u8) -> Result<Value> {
-        Ok(Value::from(u64::from(v)))
-    }
-    fn serialize_u16(self, v: u16) -> Result<Value> {
-        Ok(Value::from(u64::from(v)))
-    }
-    fn serialize_u32(self, v: u32) -> Result<Value> {
-        Ok(Value::from(u64::from(v)))
-    }
-    fn serialize_u64(self, v: u64) -> Result<Value> {
-        Ok(Value::from(v))
+    integers! {
+        serialize_i8(i8) as i64,
+        serialize_i16(i16) as i64,
+        serialize_i32(i32) as i64,
+        serialize_i64(i64) as i64,
+        serialize_u8(u8) as u64,
+        serialize_u16(u16) as u64,
+        serialize_u32(u32) as u64,
+        serialize_u64(u64) as u64,
     }
     fn serialize_f32(self, v: f32) -> Result<Value> {
         self.serialize_f64(f64::from(v))

@@ -53,10 +53,11 @@ pub fn evaluate(policies: &PolicySet, input: regorus::Value) -> Result<Vec<RawFi
         .packages
         .iter()
         .partition(|package| PER_ARTIFACT.contains(&package.as_str()));
-    let artifacts: Vec<regorus::Value> = input["artifacts"]
-        .as_array()
-        .map(|items| items.iter().cloned().collect())
-        .unwrap_or_default();
+    // With none of those packages selected (`[policy] builtin = false`) no engine is cloned.
+    let artifacts: Vec<regorus::Value> = match input["artifacts"].as_array() {
+        Ok(items) if !per_artifact.is_empty() => items.iter().cloned().collect(),
+        _ => Vec::new(),
+    };
     let (each, rest) = rayon::join(
         || {
             artifacts
