@@ -27,6 +27,7 @@ pub mod pipeline;
 pub mod plan;
 pub mod policy;
 pub mod report;
+pub mod shared;
 pub mod signing;
 pub mod untrusted;
 pub mod wasmsig;

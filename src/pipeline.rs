@@ -5,8 +5,6 @@
 
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use crate::config::Trust;
 use crate::derive::{
     self,
@@ -150,21 +148,17 @@ fn collect(
         debug_sections: &request.debug_sections,
         wasm_limits: &wasm_limits,
     };
-    let collected: Vec<_> = paths
-        .par_iter()
-        .map(|path| {
-            let result = artifact::collect(&path.path, &path.display, options).and_then(
-                |(facts, snippet)| {
-                    let converted = for_policy
-                        .then(|| input::policy_facts(&facts, input_limit))
-                        .transpose()?;
-                    Ok((facts, converted, snippet))
-                },
-            );
-            progress.advance(&path.display);
-            result
-        })
-        .collect();
+    let collected = largest_first(paths, |path| {
+        let result =
+            artifact::collect(&path.path, &path.display, options).and_then(|(facts, snippet)| {
+                let converted = for_policy
+                    .then(|| input::policy_facts(&facts, input_limit))
+                    .transpose()?;
+                Ok((facts, converted, snippet))
+            });
+        progress.advance(&path.display);
+        result
+    });
     progress.finish();
     let mut snippets = Snippets::new();
     let mut found = Vec::with_capacity(collected.len());
@@ -186,6 +180,46 @@ fn collect(
         }
     }
     Ok((found, refused, snippets))
+}
+
+/// `work` on every artifact, on every worker, the largest files first (results in `paths`'
+/// order): the big ones do not start last and hold the run up alone at the end, and their
+/// bytes are in flight before the others' facts pile up, not on top of them.
+fn largest_first<T: Send>(
+    paths: &[ArtifactPath],
+    work: impl Fn(&ArtifactPath) -> T + Sync,
+) -> Vec<T> {
+    let size = |path: &ArtifactPath| std::fs::symlink_metadata(&path.path).map_or(0, |m| m.len());
+    let mut order: Vec<(u64, usize)> = paths
+        .iter()
+        .enumerate()
+        .map(|(index, path)| (size(path), index))
+        .collect();
+    order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done = std::sync::Mutex::new(Vec::with_capacity(paths.len()));
+    let workers = rayon::current_num_threads().min(paths.len());
+    rayon::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|_| {
+                loop {
+                    let at = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(&(_, index)) = order.get(at) else {
+                        break;
+                    };
+                    let result = work(&paths[index]);
+                    done.lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .push((index, result));
+                }
+            });
+        }
+    });
+    let mut done = done
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    done.sort_by_key(|(index, _)| *index);
+    done.into_iter().map(|(_, result)| result).collect()
 }
 
 /// The repository-level git facts: commits, AI provenance, governing changes.

@@ -24,18 +24,14 @@ fn module_structure() {
     assert_eq!(facts.imports.len(), 1);
     let import = &facts.imports[0];
     assert_eq!(
-        (
-            import.module.as_str(),
-            import.name.as_str(),
-            import.kind.as_ref()
-        ),
+        (&*import.module, &*import.name, import.kind.as_ref()),
         ("env", "log", "func")
     );
     assert_eq!(import.func_type.as_ref().unwrap().params, ["i32"]);
     let exports: Vec<_> = facts
         .exports
         .iter()
-        .map(|e| (e.name.as_str(), e.kind.as_ref()))
+        .map(|e| (&*e.name, e.kind.as_ref()))
         .collect();
     assert_eq!(
         exports,

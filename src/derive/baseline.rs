@@ -105,7 +105,7 @@ pub fn entry(sha256: &str, size: &SizeFacts, wasm: &WasmFacts) -> BaselineEntry 
         .iter()
         .map(|i| format!("{}.{}", i.module, i.name))
         .collect();
-    let mut exports: Vec<String> = wasm.exports.iter().map(|e| e.name.clone()).collect();
+    let mut exports: Vec<String> = wasm.exports.iter().map(|e| e.name.to_string()).collect();
     let mut interfaces = Vec::new();
     let mut memories: Vec<BaselineMemory> = wasm.memories.iter().map(memory).collect();
     let mut custom_sections: Vec<String> = wasm

@@ -118,8 +118,7 @@ pub struct PolicyFacts {
 
 /// Converts `facts`, refused (exit 2) when their JSON form alone is larger than `limit`.
 pub fn policy_facts(facts: &ArtifactFacts, limit: u64) -> Result<PolicyFacts, Error> {
-    let json_bytes = json_size(facts, limit)?;
-    let value = rego::to_value(facts).map_err(|e| not_convertible(&e))?;
+    let (value, json_bytes) = within(facts, limit)?;
     Ok(PolicyFacts { value, json_bytes })
 }
 
@@ -154,16 +153,16 @@ fn convert(
             ),
         });
     }
-    // Commas and brackets are counted roughly; the figures are the serialised JSON's.
-    let mut total = json_size(rest, limit)?;
+    // The figures are the serialised JSON's, with a comma between artifacts.
+    let (mut document, mut total) = within(rest, limit)?;
     let mut values = Vec::with_capacity(artifacts.len());
     for (artifact, converted) in artifacts.iter().zip(facts) {
-        total += converted.json_bytes + json_size(&artifact.derived, limit)? + 2;
+        let (derived, derived_bytes) = within(&artifact.derived, limit)?;
+        total += converted.json_bytes + derived_bytes + 1;
         if total > limit {
             return Err(too_large(limit));
         }
         let mut value = converted.value;
-        let derived = rego::to_value(&artifact.derived).map_err(|e| not_convertible(&e))?;
         if let (Ok(object), Ok(extra)) = (value.as_object_mut(), derived.as_object()) {
             for (key, field) in extra.iter() {
                 object.insert(key.clone(), field.clone());
@@ -171,7 +170,6 @@ fn convert(
         }
         values.push(value);
     }
-    let mut document = rego::to_value(rest).map_err(|e| not_convertible(&e))?;
     if let Ok(object) = document.as_object_mut() {
         object.insert(
             regorus::Value::from("artifacts"),
@@ -181,29 +179,12 @@ fn convert(
     Ok(document)
 }
 
-/// The document's JSON size without writing it anywhere; past `limit` it stops counting.
-fn json_size<T: Serialize + ?Sized>(value: &T, limit: u64) -> Result<u64, Error> {
-    struct Counter {
-        written: u64,
-        limit: u64,
-    }
-    impl std::io::Write for Counter {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.written += buf.len() as u64;
-            if self.written > self.limit {
-                return Err(std::io::Error::other("over the limit"));
-            }
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut counter = Counter { written: 0, limit };
-    match serde_json::to_writer(&mut counter, value) {
-        Ok(()) => Ok(counter.written),
-        Err(_) => Err(too_large(limit)),
-    }
+/// `value` in policy form and the length of its JSON form, refused past `limit`.
+fn within<T: Serialize + ?Sized>(value: &T, limit: u64) -> Result<(regorus::Value, u64), Error> {
+    rego::to_value_within(value, limit).map_err(|e| match e {
+        rego::ToRegoError::TooLarge(_) => too_large(limit),
+        other => not_convertible(&other),
+    })
 }
 
 fn too_large(limit: u64) -> Error {
@@ -320,6 +301,12 @@ mod tests {
         let (facts, _) =
             artifact::collect(&path, "app.wasm", options).unwrap_or_else(|e| panic!("{e}"));
         let converted = policy_facts(&facts, u64::MAX).unwrap_or_else(|e| panic!("{e}"));
+        let text = serde_json::to_string(&facts).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            converted.json_bytes,
+            text.len() as u64,
+            "counted as serde_json writes"
+        );
         let derived = crate::derive::ArtifactDerived {
             history: vec![HistoryPoint {
                 commit: "abc".to_string(),

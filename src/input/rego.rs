@@ -14,24 +14,70 @@ use serde::ser::{self, Serialize};
 
 /// Why a value has no Rego form.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct ToRegoError(String);
+pub enum ToRegoError {
+    /// A value serde cannot map (a non-string map key, say).
+    #[error("{0}")]
+    Unmappable(String),
+    /// The JSON form would be larger than the budget given.
+    #[error("its JSON form is larger than {0} bytes")]
+    TooLarge(u64),
+}
 
 impl ser::Error for ToRegoError {
     fn custom<T: std::fmt::Display>(message: T) -> Self {
-        ToRegoError(message.to_string())
+        ToRegoError::Unmappable(message.to_string())
     }
 }
 
 /// Converts `value` to a regorus value.
 pub fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value> {
-    let mut keys = Keys::default();
-    value.serialize(Ser { keys: &mut keys })
+    to_value_within(value, u64::MAX).map(|(value, _)| value)
 }
 
-/// One string value per distinct field name, per distinct short string (kinds and value
-/// types repeat on every import and export), and per distinct value of the small structs that
-/// repeat (a function type is shared by every import and export that has it).
+/// Converts `value`, with the length of its compact JSON form (serde_json's, exactly, but for
+/// floats, which are counted as Rust prints them); stops with `TooLarge` as soon as that passes
+/// `limit`, so a hostile artifact never gets its whole document built.
+pub fn to_value_within<T: Serialize + ?Sized>(value: &T, limit: u64) -> Result<(Value, u64)> {
+    let mut keys = Keys {
+        limit,
+        ..Keys::default()
+    };
+    let value = value.serialize(Ser { keys: &mut keys })?;
+    Ok((value, keys.written))
+}
+
+/// The length of `text` as a JSON string: quotes, and serde_json's escapes.
+fn json_str_len(text: &str) -> u64 {
+    let needs_escape = |byte: &u8| *byte < 0x20 || *byte == b'"' || *byte == b'\\';
+    // Most strings have nothing to escape.
+    if !text.as_bytes().iter().any(needs_escape) {
+        return text.len() as u64 + 2;
+    }
+    let escaped: u64 = text
+        .bytes()
+        .map(|byte| match byte {
+            b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 2,
+            0..=0x1f => 6,
+            _ => 1,
+        })
+        .sum();
+    escaped + 2
+}
+
+/// The length of `n` in decimal, with its sign.
+fn signed_len(n: i64) -> u64 {
+    u64::from(n < 0) + digits(n.unsigned_abs())
+}
+
+/// The number of decimal digits of `n`.
+fn digits(n: u64) -> u64 {
+    n.checked_ilog10().map_or(1, |d| u64::from(d) + 1)
+}
+
+/// What one conversion shares: one string value per distinct field name and per distinct
+/// short string (kinds and value types repeat on every import and export), one value per
+/// value the facts share by reference (a function type), one template per struct shape; and
+/// the JSON length counted so far.
 #[derive(Default)]
 struct Keys {
     /// By the address and length of the `&'static str` serde passes (one per field of each
@@ -40,19 +86,40 @@ struct Keys {
     short: FxHashMap<Box<str>, Value>,
     /// Lists of short strings (parameter and result types), by their items' addresses.
     lists: FxHashMap<Vec<usize>, Value>,
-    /// `SHARED` structs, by their fields' addresses.
-    shared: FxHashMap<Vec<usize>, Value>,
+    /// Values the facts share by reference (`crate::shared`), by address, with the length
+    /// of their JSON form.
+    shared: FxHashMap<usize, (Value, u64)>,
+    /// One empty object per struct and set of fields serialised, by the struct name's address:
+    /// each value is a copy of it with the fields filled in, so no object is sorted or built
+    /// up key by key (on a module with 75 000 exports that was half of the conversion).
+    shapes: FxHashMap<usize, Vec<Shape>>,
+    /// JSON bytes counted so far, and the most allowed.
+    written: u64,
+    limit: u64,
 }
 
-/// Structs whose values repeat: each distinct one is built once.
-const SHARED: &[&str] = &["FuncType"];
+/// The fields one struct serialised, in order, and an object with those keys and null values.
+struct Shape {
+    names: Vec<&'static str>,
+    keys: Vec<Value>,
+    template: Value,
+}
 
-/// Where a string, list or object value lives (its identity while the converter shares it).
+impl Shape {
+    fn fits(&self, fields: &[(&'static str, Value)]) -> bool {
+        self.names.len() == fields.len()
+            && self
+                .names
+                .iter()
+                .zip(fields)
+                .all(|(a, (b, _))| std::ptr::eq(*a, *b))
+    }
+}
+
+/// Where a shared string lives (its identity while the converter shares it).
 fn address(value: &Value) -> usize {
     match value {
         Value::String(text) => std::sync::Arc::as_ptr(text).cast::<u8>() as usize,
-        Value::Array(items) => std::sync::Arc::as_ptr(items) as usize,
-        Value::Object(fields) => std::sync::Arc::as_ptr(fields) as usize,
         _ => 0,
     }
 }
@@ -61,6 +128,15 @@ fn address(value: &Value) -> usize {
 const SHORT: usize = 16;
 
 impl Keys {
+    /// Counts `bytes` more of JSON.
+    fn spend(&mut self, bytes: u64) -> Result<()> {
+        self.written = self.written.saturating_add(bytes);
+        if self.written > self.limit {
+            return Err(ToRegoError::TooLarge(self.limit));
+        }
+        Ok(())
+    }
+
     fn get(&mut self, name: &'static str) -> Value {
         self.names
             .entry((name.as_ptr() as usize, name.len()))
@@ -81,24 +157,45 @@ impl Keys {
             .clone()
     }
 
-    /// A `SHARED` struct whose fields are all shared values.
-    fn share(&mut self, entries: BTreeMap<Value, Value>) -> Value {
-        let key: Option<Vec<usize>> = entries
-            .values()
-            .map(|value| match value {
-                Value::Null => Some(0),
-                Value::String(_) | Value::Array(_) | Value::Object(_) => Some(address(value)),
-                _ => None,
-            })
-            .collect();
-        match key {
-            Some(key) => self
-                .shared
-                .entry(key)
-                .or_insert_with(|| Value::from(entries))
-                .clone(),
-            None => Value::from(entries),
+    /// A struct's fields as an object: a copy of its shape's template with the values set.
+    fn object(&mut self, name: &'static str, fields: Vec<(&'static str, Value)>) -> Value {
+        let id = name.as_ptr() as usize;
+        let known = self
+            .shapes
+            .get(&id)
+            .and_then(|shapes| shapes.iter().position(|shape| shape.fits(&fields)));
+        let index = match known {
+            Some(index) => index,
+            None => {
+                let names: Vec<&'static str> = fields.iter().map(|(name, _)| *name).collect();
+                let keys: Vec<Value> = names.iter().map(|name| self.get(name)).collect();
+                let template = keys
+                    .iter()
+                    .map(|key| (key.clone(), Value::Null))
+                    .collect::<BTreeMap<_, _>>();
+                let shapes = self.shapes.entry(id).or_default();
+                shapes.push(Shape {
+                    names,
+                    keys,
+                    template: Value::from(template),
+                });
+                shapes.len() - 1
+            }
+        };
+        let Some(shape) = self.shapes.get(&id).and_then(|shapes| shapes.get(index)) else {
+            return Value::Null;
+        };
+        let Ok(template) = shape.template.as_object() else {
+            return Value::Null;
+        };
+        // A frozen object stays frozen when only its values change.
+        let mut object = template.clone();
+        for (key, (_, value)) in shape.keys.iter().zip(fields) {
+            if let Some(slot) = object.get_mut(key) {
+                *slot = value;
+            }
         }
+        object.into_value()
     }
 
     fn text(&mut self, text: &str) -> Value {
@@ -128,10 +225,12 @@ type Result<T> = std::result::Result<T, ToRegoError>;
 
 /// Integers widen losslessly to the two number types regorus takes.
 macro_rules! integers {
-    ($($method:ident($ty:ty) as $wide:ty),* $(,)?) => {
+    ($($method:ident($ty:ty) as $wide:ty, $len:ident),* $(,)?) => {
         $(
             fn $method(self, v: $ty) -> Result<Value> {
-                Ok(Value::from(<$wide>::from(v)))
+                let v = <$wide>::from(v);
+                self.keys.spend($len(v))?;
+                Ok(Value::from(v))
             }
         )*
     };
@@ -149,17 +248,18 @@ impl<'k> ser::Serializer for Ser<'k> {
     type SerializeStructVariant = Variant<'k, Map<'k>>;
 
     fn serialize_bool(self, v: bool) -> Result<Value> {
+        self.keys.spend(if v { 4 } else { 5 })?;
         Ok(Value::from(v))
     }
     integers! {
-        serialize_i8(i8) as i64,
-        serialize_i16(i16) as i64,
-        serialize_i32(i32) as i64,
-        serialize_i64(i64) as i64,
-        serialize_u8(u8) as u64,
-        serialize_u16(u16) as u64,
-        serialize_u32(u32) as u64,
-        serialize_u64(u64) as u64,
+        serialize_i8(i8) as i64, signed_len,
+        serialize_i16(i16) as i64, signed_len,
+        serialize_i32(i32) as i64, signed_len,
+        serialize_i64(i64) as i64, signed_len,
+        serialize_u8(u8) as u64, digits,
+        serialize_u16(u16) as u64, digits,
+        serialize_u32(u32) as u64, digits,
+        serialize_u64(u64) as u64, digits,
     }
     fn serialize_f32(self, v: f32) -> Result<Value> {
         self.serialize_f64(f64::from(v))
@@ -167,18 +267,25 @@ impl<'k> ser::Serializer for Ser<'k> {
     fn serialize_f64(self, v: f64) -> Result<Value> {
         // serde_json writes a non-finite float as null; so does the document's JSON form.
         Ok(if v.is_finite() {
+            self.keys.spend(v.to_string().len() as u64)?;
             Value::from(v)
         } else {
+            self.keys.spend(4)?;
             Value::Null
         })
     }
     fn serialize_char(self, v: char) -> Result<Value> {
-        Ok(Value::from(v.to_string()))
+        let text = v.to_string();
+        self.keys.spend(json_str_len(&text))?;
+        Ok(Value::from(text))
     }
     fn serialize_str(self, v: &str) -> Result<Value> {
+        self.keys.spend(json_str_len(v))?;
         Ok(self.keys.text(v))
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<Value> {
+        let written: u64 = v.iter().map(|b| digits(u64::from(*b)) + 1).sum();
+        self.keys.spend(written.max(1) + 1)?;
         Ok(Value::from(
             v.iter()
                 .map(|b| Value::from(u64::from(*b)))
@@ -186,15 +293,18 @@ impl<'k> ser::Serializer for Ser<'k> {
         ))
     }
     fn serialize_none(self) -> Result<Value> {
+        self.keys.spend(4)?;
         Ok(Value::Null)
     }
     fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Value> {
         value.serialize(self)
     }
     fn serialize_unit(self) -> Result<Value> {
+        self.keys.spend(4)?;
         Ok(Value::Null)
     }
     fn serialize_unit_struct(self, _name: &'static str) -> Result<Value> {
+        self.keys.spend(4)?;
         Ok(Value::Null)
     }
     fn serialize_unit_variant(
@@ -203,14 +313,40 @@ impl<'k> ser::Serializer for Ser<'k> {
         _index: u32,
         variant: &'static str,
     ) -> Result<Value> {
+        self.keys.spend(json_str_len(variant))?;
         Ok(self.keys.get(variant))
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _name: &'static str,
+        mut self,
+        name: &'static str,
         value: &T,
     ) -> Result<Value> {
-        value.serialize(self)
+        if name == crate::shared::TEXT
+            && let Some(text) = crate::shared::take_text()
+        {
+            self.keys.spend(json_str_len(&text))?;
+            return Ok(Value::String(text));
+        }
+        let address = if name == crate::shared::MARKER {
+            crate::shared::take_address()
+        } else {
+            0
+        };
+        if address == 0 {
+            return value.serialize(self);
+        }
+        if let Some((shared, written)) = self.keys.shared.get(&address) {
+            let (shared, written) = (shared.clone(), *written);
+            self.keys.spend(written)?;
+            return Ok(shared);
+        }
+        let before = self.keys.written;
+        let converted = value.serialize(self.again())?;
+        let written = self.keys.written - before;
+        self.keys
+            .shared
+            .insert(address, (converted.clone(), written));
+        Ok(converted)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
         mut self,
@@ -219,11 +355,14 @@ impl<'k> ser::Serializer for Ser<'k> {
         variant: &'static str,
         value: &T,
     ) -> Result<Value> {
+        // {"variant":value}
+        self.keys.spend(json_str_len(variant) + 3)?;
         let inner = value.serialize(self.again())?;
         let key = self.keys.get(variant);
         Ok(Value::from(BTreeMap::from([(key, inner)])))
     }
     fn serialize_seq(self, len: Option<usize>) -> Result<Seq<'k>> {
+        self.keys.spend(2)?;
         Ok(Seq {
             keys: self.keys,
             items: Vec::with_capacity(len.unwrap_or(0)),
@@ -242,6 +381,7 @@ impl<'k> ser::Serializer for Ser<'k> {
         variant: &'static str,
         len: usize,
     ) -> Result<Variant<'k, Seq<'k>>> {
+        self.keys.spend(json_str_len(variant) + 3)?;
         let key = self.keys.get(variant);
         Ok(Variant {
             key,
@@ -250,16 +390,19 @@ impl<'k> ser::Serializer for Ser<'k> {
         })
     }
     fn serialize_map(self, _len: Option<usize>) -> Result<Map<'k>> {
+        self.keys.spend(2)?;
         Ok(Map {
             keys: self.keys,
             entries: BTreeMap::new(),
             next_key: None,
-            shared: false,
+            name: "",
+            fields: Vec::new(),
         })
     }
     fn serialize_struct(self, name: &'static str, len: usize) -> Result<Map<'k>> {
         let mut map = self.serialize_map(Some(len))?;
-        map.shared = SHARED.contains(&name);
+        map.name = name;
+        map.fields.reserve_exact(len);
         Ok(map)
     }
     fn serialize_struct_variant(
@@ -269,10 +412,11 @@ impl<'k> ser::Serializer for Ser<'k> {
         variant: &'static str,
         len: usize,
     ) -> Result<Variant<'k, Map<'k>>> {
+        self.keys.spend(json_str_len(variant) + 3)?;
         let key = self.keys.get(variant);
         Ok(Variant {
             key,
-            inner: self.serialize_map(Some(len))?,
+            inner: self.serialize_struct(variant, len)?,
             _keys: std::marker::PhantomData,
         })
     }
@@ -285,6 +429,9 @@ struct Seq<'k> {
 
 impl Seq<'_> {
     fn push<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        if !self.items.is_empty() {
+            self.keys.spend(1)?;
+        }
         let item = value.serialize(Ser { keys: self.keys })?;
         self.items.push(item);
         Ok(())
@@ -324,28 +471,44 @@ impl ser::SerializeTupleStruct for Seq<'_> {
     }
 }
 
+/// A map's entries, or a struct's fields in the order serialised.
 struct Map<'k> {
     keys: &'k mut Keys,
     entries: BTreeMap<Value, Value>,
     next_key: Option<Value>,
-    /// A struct of `SHARED`.
-    shared: bool,
+    /// The struct's (or struct variant's) name.
+    name: &'static str,
+    fields: Vec<(&'static str, Value)>,
 }
 
 impl ser::SerializeMap for Map<'_> {
     type Ok = Value;
     type Error = ToRegoError;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<()> {
+        // A comma before every entry but the first, and the colon.
+        let separators = u64::from(!self.entries.is_empty()) + 1;
         let key = match key.serialize(Ser { keys: self.keys })? {
             key @ Value::String(_) => key,
-            number @ Value::Number(_) => Value::from(
-                number
-                    .to_json_str()
-                    .map_err(|e| ToRegoError(e.to_string()))?,
-            ),
-            Value::Bool(b) => Value::from(b.to_string()),
-            _ => return Err(ToRegoError("a map key must be a string".to_string())),
+            number @ Value::Number(_) => {
+                // Written in quotes: two more than the number.
+                self.keys.spend(2)?;
+                Value::from(
+                    number
+                        .to_json_str()
+                        .map_err(|e| ToRegoError::Unmappable(e.to_string()))?,
+                )
+            }
+            Value::Bool(b) => {
+                self.keys.spend(2)?;
+                Value::from(b.to_string())
+            }
+            _ => {
+                return Err(ToRegoError::Unmappable(
+                    "a map key must be a string".to_string(),
+                ));
+            }
         };
+        self.keys.spend(separators)?;
         self.next_key = Some(key);
         Ok(())
     }
@@ -353,7 +516,7 @@ impl ser::SerializeMap for Map<'_> {
         let key = self
             .next_key
             .take()
-            .ok_or_else(|| ToRegoError("a map value without its key".to_string()))?;
+            .ok_or_else(|| ToRegoError::Unmappable("a map value without its key".to_string()))?;
         let value = value.serialize(Ser { keys: self.keys })?;
         self.entries.insert(key, value);
         Ok(())
@@ -371,17 +534,15 @@ impl ser::SerializeStruct for Map<'_> {
         name: &'static str,
         value: &T,
     ) -> Result<()> {
+        // "name": and a comma before every field but the first.
+        let separators = u64::from(!self.fields.is_empty()) + 1;
+        self.keys.spend(json_str_len(name) + separators)?;
         let value = value.serialize(Ser { keys: self.keys })?;
-        let key = self.keys.get(name);
-        self.entries.insert(key, value);
+        self.fields.push((name, value));
         Ok(())
     }
     fn end(self) -> Result<Value> {
-        Ok(if self.shared {
-            self.keys.share(self.entries)
-        } else {
-            Value::from(self.entries)
-        })
+        Ok(self.keys.object(self.name, self.fields))
     }
 }
 
@@ -463,5 +624,27 @@ mod tests {
         let text = serde_json::to_string(&doc).unwrap_or_default();
         let via_json = Value::from_json_str(&text).unwrap_or(Value::Undefined);
         assert_eq!(direct, via_json, "{text}");
+    }
+
+    /// The length counted on the way is the length of serde_json's text, and a budget one byte
+    /// short of it stops the conversion.
+    #[test]
+    fn counts_the_json_length() {
+        let doc = Doc {
+            name: "tab\t, quote \", control \u{1}, é".to_string(),
+            missing: Some(1234),
+            nan: -0.5,
+            shapes: vec![Shape::Unit, Shape::New(255), Shape::Tuple(0, false)],
+            counts: BTreeMap::from([(0, i64::MIN), (u32::MAX, i64::MAX)]),
+            skipped: Some(9),
+        };
+        let text = serde_json::to_string(&doc).unwrap_or_default();
+        let length = text.len() as u64;
+        let counted = to_value_within(&doc, length).map(|(_, n)| n);
+        assert_eq!(counted.ok(), Some(length), "{text}");
+        let short = to_value_within(&doc, length - 1);
+        assert!(matches!(short, Err(ToRegoError::TooLarge(_))), "{text}");
+        let empty: Vec<Doc> = Vec::new();
+        assert_eq!(to_value_within(&empty, 2).map(|(_, n)| n).ok(), Some(2));
     }
 }

@@ -118,14 +118,16 @@ pub struct FuncType {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Import {
     /// Module name, e.g. `wasi_snapshot_preview1` or `env`.
-    pub module: String,
+    #[serde(serialize_with = "crate::shared::text")]
+    pub module: Arc<str>,
     /// Field name, e.g. `fd_write`.
-    pub name: String,
+    #[serde(serialize_with = "crate::shared::text")]
+    pub name: Arc<str>,
     /// `func`, `table`, `memory`, `global` or `tag`.
     pub kind: Cow<'static, str>,
     /// The signature of an imported function; null for other kinds.
-    // One Arc per distinct type: shared by every item that has it.
-    #[serde(rename = "type")]
+    // One Arc per distinct type: shared by every item that has it, and converted once.
+    #[serde(rename = "type", serialize_with = "crate::shared::serialize")]
     pub func_type: Option<Arc<FuncType>>,
 }
 
@@ -133,14 +135,15 @@ pub struct Import {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Export {
     /// Export name.
-    pub name: String,
+    #[serde(serialize_with = "crate::shared::text")]
+    pub name: Arc<str>,
     /// `func`, `table`, `memory`, `global` or `tag`.
     pub kind: Cow<'static, str>,
     /// Index in the kind's index space.
     pub index: u32,
     /// The signature of an exported function; null for other kinds.
-    // One Arc per distinct type: shared by every item that has it.
-    #[serde(rename = "type")]
+    // One Arc per distinct type: shared by every item that has it, and converted once.
+    #[serde(rename = "type", serialize_with = "crate::shared::serialize")]
     pub func_type: Option<Arc<FuncType>>,
 }
 

@@ -406,8 +406,8 @@ impl<'a> Walker<'a> {
                 continue;
             }
             self.facts.imports.push(Import {
-                module: import.module.to_string(),
-                name: import.name.to_string(),
+                module: import.module.into(),
+                name: import.name.into(),
                 kind: std::borrow::Cow::Borrowed(kind),
                 func_type,
             });
@@ -445,7 +445,7 @@ impl<'a> Walker<'a> {
                 continue;
             }
             self.facts.exports.push(Export {
-                name: export.name.to_string(),
+                name: export.name.into(),
                 kind: std::borrow::Cow::Borrowed(kind),
                 index: export.index,
                 func_type,
