@@ -91,6 +91,7 @@ fn gather(
             _ => None,
         },
         cargo: cargo_graph(request, &artifacts)?,
+        manifests: manifests(request)?,
     };
     let wasm_limits = config.limits.wasm();
     let derived = derive::derive(
@@ -220,6 +221,18 @@ fn largest_first<T: Send>(
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     done.sort_by_key(|(index, _)| *index);
     done.into_iter().map(|(_, result)| result).collect()
+}
+
+/// The deployment manifests: PR data, read from the work tree.
+fn manifests(request: &CheckRequest) -> Result<Option<facts::manifests::ManifestFacts>, Error> {
+    let settings = &request.config.config.manifests;
+    facts::manifests::collect(&facts::manifests::Options {
+        root: &request.root,
+        configured: &settings.paths,
+        named: &request.manifests,
+        bind: &settings.bind,
+    })
+    .map_err(|path| Error::MissingPath { path })
 }
 
 /// The repository-level git facts: commits, AI provenance, governing changes.

@@ -28,6 +28,8 @@ pub enum Kind {
     GateFile,
     /// A size-cache entry: one decimal number.
     CacheEntry,
+    /// A deployment manifest (YAML or JSON) from the work tree.
+    Manifest,
 }
 
 impl Kind {
@@ -41,6 +43,7 @@ impl Kind {
             Kind::Sbom => 64 * 1024 * 1024,
             Kind::GateFile => 16 * 1024 * 1024,
             Kind::CacheEntry => 64,
+            Kind::Manifest => 8 * 1024 * 1024,
         }
     }
 
@@ -54,6 +57,7 @@ impl Kind {
             Kind::Sbom => "SBOM",
             Kind::GateFile => "gate file",
             Kind::CacheEntry => "cache entry",
+            Kind::Manifest => "manifest",
         }
     }
 }

@@ -19,6 +19,11 @@ pub struct GateArgs {
     #[arg(long = "policy", short = 'p', value_name = "PATH")]
     pub policies: Vec<PathBuf>,
 
+    /// A deployment manifest file or directory (repeatable), e.g. the output of `helm
+    /// template` or `kustomize build`. Adds to [manifests] paths; must exist.
+    #[arg(long = "manifests", value_name = "PATH")]
+    pub manifests: Vec<PathBuf>,
+
     /// A package whose deny/warn/violation rules run (repeatable) [default: wasmgate].
     #[arg(long = "namespace", short = 'n', value_name = "NS")]
     pub namespaces: Vec<String>,
@@ -91,6 +96,7 @@ impl BaselineArgs {
         GateArgs {
             paths: self.paths.clone(),
             policies: Vec::new(),
+            manifests: Vec::new(),
             namespaces: Vec::new(),
             all_namespaces: false,
             rego_v0: false,

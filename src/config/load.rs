@@ -78,6 +78,7 @@ fn check(config: &Config) -> Result<(), Fault> {
     config.sbom.check()?;
     config.finops.check()?;
     config.ai.check()?;
+    config.manifests.check()?;
     for (index, growth) in config.growth.iter().enumerate() {
         growth.check(index)?;
     }

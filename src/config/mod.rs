@@ -16,6 +16,7 @@ mod finops;
 mod git;
 mod imports;
 mod load;
+mod manifests;
 mod output;
 mod policy;
 mod sbom;
@@ -36,6 +37,7 @@ pub use finops::{CostBudget, FinopsConfig, Loads, PriceTier};
 pub use git::{AiConfig, BaselineConfig, GitConfig, Trust};
 pub use imports::{CapabilitiesConfig, ExportsConfig, ImportsConfig, WasiConfig};
 pub use load::{LoadedConfig, check_rule_codes, find, load, load_text};
+pub use manifests::{Bind, ManifestsConfig};
 pub use output::OutputConfig;
 pub use policy::{Level, PolicyConfig};
 pub use sbom::SbomConfig;
@@ -91,6 +93,8 @@ pub struct Config {
     pub finops: FinopsConfig,
     /// Bounds on what one artifact may make wasmgate store.
     pub limits: LimitsConfig,
+    /// Deployment manifests kept in Git.
+    pub manifests: ManifestsConfig,
 }
 
 impl Config {

@@ -148,6 +148,22 @@ catalogue! {
         summary: "An artifact has more sections, custom sections, imports, exports, globals, tables or memories than the configured limits; the rest was not stored.",
         help: "A real build rarely comes near the defaults: check how the artifact was made. Raise the limit under [limits] in a reviewed change if it is expected.",
     }
+    /// A deployment manifest under [manifests] paths or --manifests could not be read or parsed.
+    ManifestInvalid = "manifest-invalid" {
+        severity: Deny,
+        relevel: false,
+        config: "[manifests] paths, --manifests",
+        summary: "A deployment manifest under [manifests] paths or --manifests could not be read or parsed.",
+        help: "Fix the YAML at the line shown (`kubectl apply --dry-run=client -f FILE` parses it the same way), or move files that are not manifests out of [manifests] paths.",
+    }
+    /// A manifest object binds an artifact (annotation `wasmgate.dev/artifact` or [[manifests.bind]]) that this run did not find.
+    ManifestArtifactMissing = "manifest-artifact-missing" {
+        severity: Deny,
+        relevel: true,
+        config: "[manifests] paths, [[manifests.bind]]",
+        summary: "A manifest object binds an artifact (annotation `wasmgate.dev/artifact` or [[manifests.bind]]) that this run did not find.",
+        help: "Build the artifact before the gate runs and check it with the others, or correct the path in the annotation or in [[manifests.bind]] (repository-relative, forward slashes).",
+    }
     /// An artifact is larger than the raw, gzip or brotli budget that matches its path.
     SizeBudgetExceeded = "size-budget-exceeded" {
         severity: Deny,
@@ -564,7 +580,8 @@ mod tests {
                 "gate-file-not-regular",
                 "artifact-outside-root",
                 "artifact-unreadable",
-                "wasm-limits-exceeded"
+                "wasm-limits-exceeded",
+                "manifest-invalid"
             ]
         );
     }

@@ -17,7 +17,7 @@ use crate::diag::codes::{self, Code, USER_POLICY_CODE};
 use crate::hexdump::Snippets;
 use crate::input::InputDocument;
 use crate::policy::{PolicySet, RawFinding};
-use crate::report::{Finding, Report, Severity};
+use crate::report::{Finding, Location, Report, Severity};
 
 /// Builds the report from the input document and the raw policy results.
 pub fn report(
@@ -47,6 +47,14 @@ pub fn report(
             }),
             _ => None,
         };
+        // A repository file (a manifest): its line and column; the text is not shown.
+        let file_location = raw.file.as_ref().map(|(file, line, column)| Location {
+            file: file.clone(),
+            line: usize::try_from(*line).unwrap_or(usize::MAX),
+            column: usize::try_from(*column).unwrap_or(usize::MAX),
+            start: 0,
+            length: 0,
+        });
         let snippet = match (&raw.artifact, raw.offset) {
             (Some(artifact), Some(offset)) => snippets
                 .get(artifact)
@@ -67,7 +75,7 @@ pub fn report(
             message: raw.message,
             artifact: raw.artifact,
             offset: raw.offset,
-            location: config_location,
+            location: config_location.or(file_location),
             help,
             details: raw.details,
             snippet,

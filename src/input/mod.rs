@@ -51,6 +51,11 @@ pub struct InputDocument {
     /// (`artifact-unreadable`). Each is a deny.
     #[serde(default)]
     pub refused_artifacts: Vec<crate::discover::RefusedArtifact>,
+    /// The deployment manifests under `[manifests] paths` and `--manifests`: their objects
+    /// (file, line, kind, name, bound artifacts, the object itself) and the files that did not
+    /// parse; null when there are none.
+    #[serde(default)]
+    pub manifests: Option<crate::facts::manifests::ManifestFacts>,
 }
 
 /// One artifact: what is true of its bytes and what is derived from them (both inline).
@@ -71,6 +76,8 @@ pub struct RepoFacts {
     pub git: Option<GitFacts>,
     /// The Cargo graph.
     pub cargo: Option<CargoFacts>,
+    /// The deployment manifests.
+    pub manifests: Option<crate::facts::manifests::ManifestFacts>,
 }
 
 /// What the gate refused to read, for the trust rules.
@@ -105,6 +112,7 @@ pub fn assemble(
         finops: Some(derived.finops),
         gate_files_not_regular: refusals.gate_files,
         refused_artifacts: refusals.artifacts,
+        manifests: repo.manifests,
     }
 }
 
@@ -329,6 +337,7 @@ mod tests {
             finops: None,
             gate_files_not_regular: Vec::new(),
             refused_artifacts: Vec::new(),
+            manifests: None,
         };
         let whole = rego::to_value(&document).unwrap_or_else(|e| panic!("{e}"));
         let early = policy_value(&mut document, vec![converted], u64::MAX)

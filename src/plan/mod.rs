@@ -63,6 +63,8 @@ pub struct CheckRequest {
     pub notes: Vec<String>,
     /// `[custom_sections] debug`, compiled once for every artifact.
     pub debug_sections: globset::GlobSet,
+    /// `--manifests`, as given (relative to the working directory).
+    pub manifests: Vec<PathBuf>,
 }
 
 /// Builds the request for `check`/`facts`/`baseline`.
@@ -321,8 +323,20 @@ pub fn build(args: &GateArgs, config_path: Option<&Path>) -> Result<CheckRequest
             .filter_map(|e| Some((e.sha256.clone(), (e.size.gzip?, e.size.brotli?))))
             .collect();
     }
+    let manifests = args
+        .manifests
+        .iter()
+        .map(|path| {
+            if path.is_absolute() {
+                path.clone()
+            } else {
+                cwd.join(path)
+            }
+        })
+        .collect();
     Ok(CheckRequest {
         cwd,
+        manifests,
         paths: args.paths.clone(),
         policy,
         sizes,

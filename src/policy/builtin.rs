@@ -25,6 +25,10 @@ pub const POLICIES: &[(&str, &str)] = &[
     ("git.rego", include_str!("../../policies/git.rego")),
     ("imports.rego", include_str!("../../policies/imports.rego")),
     ("lib.rego", include_str!("../../policies/lib.rego")),
+    (
+        "manifests.rego",
+        include_str!("../../policies/manifests.rego"),
+    ),
     ("memory.rego", include_str!("../../policies/memory.rego")),
     (
         "proposals.rego",

@@ -25,6 +25,9 @@ pub struct RawFinding {
     pub offset: Option<u64>,
     /// `config_key` (e.g. `budgets[0].gzip`), if given.
     pub config_key: Option<String>,
+    /// `file`, `line` and `column` (1-based) of a repository file the result points at (a
+    /// manifest object), if given.
+    pub file: Option<(String, u64, u64)>,
     /// `help`, if given.
     pub help: Option<String>,
     /// `details`, if given.
@@ -219,6 +222,7 @@ fn read_result(rule: &str, severity: Severity, item: Value) -> Result<RawFinding
         artifact: None,
         offset: None,
         config_key: None,
+        file: None,
         help: None,
         details: None,
     };
@@ -243,6 +247,12 @@ fn read_result(rule: &str, severity: Severity, item: Value) -> Result<RawFinding
             finding.artifact = text("artifact")?;
             finding.config_key = text("config_key")?;
             finding.help = text("help")?;
+            if let Some(file) = text("file")? {
+                let mut number = |key: &str| object.remove(key).and_then(|v| v.as_u64());
+                let line = number("line").unwrap_or(1).max(1);
+                let column = number("column").unwrap_or(1).max(1);
+                finding.file = Some((file, line, column));
+            }
             finding.offset = object.remove("offset").and_then(|v| v.as_u64());
             finding.details = object.remove("details").filter(|v| !v.is_null());
         }

@@ -1,0 +1,377 @@
+//! The deployment manifests kept in Git: every YAML or JSON document with `apiVersion` and
+//! `kind` under `[manifests] paths` (and `--manifests`), where it is, and which artifacts it
+//! deploys. Manifests are PR data: read from the work tree as regular files with a size cap,
+//! parsed with a budget on depth, nodes and aliases, never trusted to decide anything here.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::config::Bind;
+
+/// The manifests found and what they declare.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct ManifestFacts {
+    /// Files read, relative to the root, sorted.
+    pub files: Vec<String>,
+    /// Every object (a document with `apiVersion` and `kind`), by file and line.
+    pub objects: Vec<ManifestObject>,
+    /// Files or documents that could not be read or parsed.
+    pub problems: Vec<ManifestProblem>,
+}
+
+/// One Kubernetes-style object of a manifest.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ManifestObject {
+    /// The manifest, relative to the root.
+    pub file: String,
+    /// Line and column (1-based) where the document starts.
+    pub line: u64,
+    /// Column of that line.
+    pub column: u64,
+    /// `apiVersion`.
+    #[serde(rename = "apiVersion")]
+    pub api_version: String,
+    /// `kind`.
+    pub kind: String,
+    /// `metadata.name`; null when absent.
+    pub name: Option<String>,
+    /// `metadata.namespace`; null when absent.
+    pub namespace: Option<String>,
+    /// The artifacts this object deploys, as its annotations or `[[manifests.bind]]` say.
+    pub bindings: Vec<Binding>,
+    /// The document itself.
+    pub object: Value,
+}
+
+/// An object deploys an artifact.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct Binding {
+    /// The artifact's path relative to the root.
+    pub artifact: String,
+    /// The container (or component) it runs in; null for the whole object.
+    pub container: Option<String>,
+    /// `annotation` (`wasmgate.dev/artifact…`) or `bind` (`[[manifests.bind]]`).
+    pub via: String,
+    /// The image reference that matched, for `bind`.
+    pub image: Option<String>,
+    /// The artifact is a regular file in the repository.
+    pub exists: bool,
+}
+
+/// A manifest that could not be used.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ManifestProblem {
+    /// The manifest, relative to the root.
+    pub file: String,
+    /// Where the problem is (1-based); 1 when the whole file is at fault.
+    pub line: u64,
+    /// Column of that line.
+    pub column: u64,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Where to look and how to bind.
+#[derive(Debug, Clone, Copy)]
+pub struct Options<'a> {
+    /// The repository root.
+    pub root: &'a Path,
+    /// `[manifests] paths`: directories or files relative to the root; missing ones skipped.
+    pub configured: &'a [String],
+    /// `--manifests`: named by the user, so a missing one is an error.
+    pub named: &'a [PathBuf],
+    /// `[[manifests.bind]]`.
+    pub bind: &'a [Bind],
+}
+
+/// The annotation that binds an object (or, with `.<container>`, one container) to an artifact.
+pub const ARTIFACT_ANNOTATION: &str = "wasmgate.dev/artifact";
+
+/// Finds, reads and parses every manifest; None when there is none. `Err` is a `--manifests`
+/// path, as given, that is not there.
+pub fn collect(options: &Options<'_>) -> Result<Option<ManifestFacts>, String> {
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    for path in options.named {
+        let full = if path.is_absolute() {
+            path.clone()
+        } else {
+            options.root.join(path)
+        };
+        if std::fs::symlink_metadata(&full).is_err() {
+            return Err(path.display().to_string());
+        }
+        files.extend(search(&full, options.root));
+    }
+    for path in options.configured {
+        let full = options.root.join(path);
+        if std::fs::symlink_metadata(&full).is_ok() {
+            files.extend(search(&full, options.root));
+        }
+    }
+    files.sort_by(|a, b| a.1.cmp(&b.1));
+    files.dedup_by(|a, b| a.1 == b.1);
+    let parsed: Vec<(Vec<ManifestObject>, Vec<ManifestProblem>)> = files
+        .par_iter()
+        .map(|(path, display)| read(path, display, options.bind))
+        .collect();
+    let exists = |artifact: &str| {
+        let relative = Path::new(artifact);
+        relative.is_relative()
+            && relative
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)))
+            && std::fs::symlink_metadata(options.root.join(relative))
+                .is_ok_and(|m| m.file_type().is_file())
+    };
+    let mut facts = ManifestFacts {
+        files: files.into_iter().map(|(_, display)| display).collect(),
+        ..ManifestFacts::default()
+    };
+    for (mut objects, problems) in parsed {
+        for binding in objects.iter_mut().flat_map(|o| o.bindings.iter_mut()) {
+            binding.exists = exists(&binding.artifact);
+        }
+        facts.objects.extend(objects);
+        facts.problems.extend(problems);
+    }
+    Ok((!facts.files.is_empty()).then_some(facts))
+}
+
+/// The manifest files at `path`: itself, or the `*.yaml`, `*.yml` and `*.json` under it
+/// (links not followed), each with its name relative to the root.
+fn search(path: &Path, root: &Path) -> Vec<(PathBuf, String)> {
+    let display = |p: &Path| crate::discover::display_path(p, root);
+    if !path.is_dir() {
+        return vec![(path.to_path_buf(), display(path))];
+    }
+    walkdir::WalkDir::new(path)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .filter(|entry| {
+            let name = entry.file_name().to_string_lossy();
+            [".yaml", ".yml", ".json"]
+                .iter()
+                .any(|ext| name.ends_with(ext))
+        })
+        .map(|entry| (entry.path().to_path_buf(), display(entry.path())))
+        .collect()
+}
+
+/// The YAML budget: generous for real manifests (helm output of a large chart is a few
+/// thousand nodes), small enough that a hostile document ends in well under a second.
+fn yaml_options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = 64;
+    budget.max_nodes = 250_000;
+    budget.max_events = 1_000_000;
+    budget.max_aliases = 10_000;
+    budget.max_anchors = 10_000;
+    budget.max_documents = 1_024;
+    budget.max_recorded_anchor_events = 100_000;
+    budget.max_recorded_anchor_bytes = 8 * 1024 * 1024;
+    budget.max_total_scalar_bytes = 8 * 1024 * 1024;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options
+}
+
+fn read(path: &Path, display: &str, bind: &[Bind]) -> (Vec<ManifestObject>, Vec<ManifestProblem>) {
+    let problem = |line: u64, column: u64, message: String| ManifestProblem {
+        file: display.to_string(),
+        line,
+        column,
+        message,
+    };
+    let bytes = match crate::untrusted::read(path, crate::untrusted::Kind::Manifest) {
+        Ok(bytes) => bytes,
+        Err(refusal) => {
+            let error = crate::untrusted::error(
+                Path::new(display),
+                crate::untrusted::Kind::Manifest,
+                refusal,
+            );
+            return (Vec::new(), vec![problem(1, 1, error.to_string())]);
+        }
+    };
+    let Ok(text) = std::str::from_utf8(&bytes) else {
+        return (
+            Vec::new(),
+            vec![problem(1, 1, "it is not UTF-8 text".to_string())],
+        );
+    };
+    let documents: Result<Vec<serde_saphyr::Spanned<Value>>, _> =
+        serde_saphyr::from_str_multiple_with_options(text, yaml_options());
+    let documents = match documents {
+        Ok(documents) => documents,
+        Err(error) => {
+            let (line, column) = error
+                .location()
+                .map_or((1, 1), |at| (at.line().max(1), at.column().max(1)));
+            let message = error.to_string();
+            let first = message.lines().next().unwrap_or("it does not parse");
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            // The location is the finding's; the message need not repeat it.
+            let first = first
+                .split_once(": ")
+                .filter(|(at, _)| at.starts_with("line "))
+                .map_or(first, |(_, rest)| rest)
+                .to_string();
+            return (Vec::new(), vec![problem(line, column, first)]);
+        }
+    };
+    let objects = documents
+        .into_iter()
+        .filter_map(|document| {
+            let at = &document.defined;
+            object(
+                display,
+                at.line().max(1),
+                at.column().max(1),
+                document.value,
+                bind,
+            )
+        })
+        .collect();
+    (objects, Vec::new())
+}
+
+fn object(
+    file: &str,
+    line: u64,
+    column: u64,
+    value: Value,
+    bind: &[Bind],
+) -> Option<ManifestObject> {
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
+    let api_version = text(value.get("apiVersion"))?;
+    let kind = text(value.get("kind"))?;
+    let metadata = value.get("metadata");
+    let name = text(metadata.and_then(|m| m.get("name")));
+    let namespace = text(metadata.and_then(|m| m.get("namespace")));
+    let bindings = bindings(&value, bind);
+    Some(ManifestObject {
+        file: file.to_string(),
+        line,
+        column,
+        api_version,
+        kind,
+        name,
+        namespace,
+        bindings,
+        object: value,
+    })
+}
+
+/// The artifacts an object deploys: its annotations first, then `[[manifests.bind]]` by image.
+fn bindings(value: &Value, bind: &[Bind]) -> Vec<Binding> {
+    let mut found = Vec::new();
+    if let Some(annotations) = value
+        .pointer("/metadata/annotations")
+        .and_then(Value::as_object)
+    {
+        for (key, artifact) in annotations {
+            let Some(artifact) = artifact.as_str() else {
+                continue;
+            };
+            let container = if key == ARTIFACT_ANNOTATION {
+                None
+            } else if let Some(name) = key
+                .strip_prefix(ARTIFACT_ANNOTATION)
+                .and_then(|rest| rest.strip_prefix('.'))
+            {
+                Some(name.to_string())
+            } else {
+                continue;
+            };
+            found.push(Binding {
+                artifact: artifact.to_string(),
+                container,
+                via: "annotation".to_string(),
+                image: None,
+                exists: false,
+            });
+        }
+    }
+    let globs: Vec<(globset::GlobMatcher, &Bind)> = bind
+        .iter()
+        .filter_map(|b| {
+            globset::Glob::new(&b.image)
+                .ok()
+                .map(|g| (g.compile_matcher(), b))
+        })
+        .collect();
+    for (container, image) in images(value) {
+        for (glob, entry) in &globs {
+            if glob.is_match(&image) {
+                found.push(Binding {
+                    artifact: entry.artifact.clone(),
+                    container: container.clone(),
+                    via: "bind".to_string(),
+                    image: Some(image.clone()),
+                    exists: false,
+                });
+            }
+        }
+    }
+    found
+}
+
+/// Every (container name, image) an object runs: Kubernetes workloads (pod templates, jobs,
+/// cron jobs), Knative services, SpinKube `SpinApp` (`spec.image`) and wasmCloud components.
+pub fn images(value: &Value) -> Vec<(Option<String>, String)> {
+    let mut found = Vec::new();
+    let pod_specs = [
+        "/spec",
+        "/spec/template/spec",
+        "/spec/jobTemplate/spec/template/spec",
+    ];
+    for pointer in pod_specs {
+        let Some(spec) = value.pointer(pointer) else {
+            continue;
+        };
+        for list in ["containers", "initContainers"] {
+            for container in spec
+                .get(list)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(image) = container.get("image").and_then(Value::as_str) {
+                    let name = container
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .map(str::to_string);
+                    found.push((name, image.to_string()));
+                }
+            }
+        }
+    }
+    if let Some(image) = value.pointer("/spec/image").and_then(Value::as_str) {
+        found.push((None, image.to_string()));
+    }
+    for component in value
+        .pointer("/spec/components")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(image) = component
+            .pointer("/properties/image")
+            .and_then(Value::as_str)
+        {
+            let name = component
+                .get("name")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            found.push((name, image.to_string()));
+        }
+    }
+    found
+}
