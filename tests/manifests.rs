@@ -207,3 +207,154 @@ fn a_named_manifest_must_exist() {
         serde_json::json!(["rendered.yaml"])
     );
 }
+
+/// A module that imports `wasi_snapshot_preview1.fd_write` and `env.now` and has one memory of
+/// at most `max_pages` pages (unbounded when None).
+fn module(max_pages: Option<u32>) -> Vec<u8> {
+    let memory = match max_pages {
+        Some(max) => format!("(memory 1 {max})"),
+        None => "(memory 1)".to_string(),
+    };
+    wat::parse_str(format!(
+        r#"(module
+            (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32)))
+            (import "env" "now" (func (result i64)))
+            {memory})"#
+    ))
+    .unwrap()
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A WasmModule bound to dist/app.wasm with the given annotations and spec lines.
+fn declaring(annotations: &str, spec: &str) -> String {
+    format!(
+        "apiVersion: wasm.example.com/v1\nkind: WasmModule\nmetadata:\n  name: app\n  annotations:\n    wasmgate.dev/artifact: dist/app.wasm\n{annotations}spec:\n  replicas: 1\n{spec}"
+    )
+}
+
+fn drift_codes(manifest: &str, bytes: &[u8]) -> Vec<(String, String)> {
+    let sandbox = Sandbox::new();
+    sandbox.write("dist/app.wasm", bytes);
+    sandbox.write("deploy/app.yaml", manifest);
+    let (code, report, stderr) = check_json(&sandbox, &["--no-compress", "--no-base", "dist"]);
+    assert_ne!(code, 2, "{stderr}");
+    let mut found: Vec<(String, String)> = report
+        .findings
+        .iter()
+        .filter(|f| f.code.starts_with("manifest-") || f.code == "artifact-undeclared")
+        .map(|f| (f.code.clone(), f.severity.as_str().to_string()))
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn a_manifest_that_tells_the_truth_is_quiet() {
+    // 16 pages of 64 KiB = 1 MiB of linear memory at most; the pod allows 2 MiB.
+    let bytes = module(Some(16));
+    let truthful = declaring(
+        &format!(
+            "    wasmgate.dev/sha256: \"{}\"\n    wasmgate.dev/max-memory: 2Mi\n    wasmgate.dev/capabilities: \"wasi_snapshot_preview1.fd_write, now\"\n",
+            sha256(&bytes)
+        ),
+        "",
+    );
+    assert_eq!(
+        drift_codes(&truthful, &bytes),
+        Vec::<(String, String)>::new()
+    );
+}
+
+#[test]
+fn a_manifest_that_lies_about_digest_memory_or_capabilities_is_denied() {
+    let bytes = module(Some(16));
+    let lie = |annotations: &str, spec: &str| drift_codes(&declaring(annotations, spec), &bytes);
+    let deny = |code: &str| vec![(code.to_string(), "deny".to_string())];
+    assert_eq!(
+        lie(
+            &format!("    wasmgate.dev/sha256: \"{}\"\n", "0".repeat(64)),
+            ""
+        ),
+        deny("manifest-digest-mismatch")
+    );
+    // 1 MiB of linear memory against 1 000 000 bytes (1M, decimal as Kubernetes reads it).
+    let limit: u64 = 1_000_000;
+    assert!(16 * 65_536 > limit);
+    assert_eq!(
+        lie("    wasmgate.dev/max-memory: 1M\n", ""),
+        deny("manifest-memory-drift")
+    );
+    // spec.memory_limit_mb is MiB: 1 fits 16 pages exactly, so it is quiet.
+    assert_eq!(
+        lie("", "  memory_limit_mb: 1\n"),
+        Vec::<(String, String)>::new()
+    );
+    // Declared functions that leave out env.now: undeclared (deny) and an unused one (warn).
+    assert_eq!(
+        lie(
+            "",
+            "  imported_functions:\n    - name: fd_write\n    - name: fs_write\n"
+        ),
+        vec![
+            (
+                "manifest-capability-undeclared".to_string(),
+                "deny".to_string()
+            ),
+            ("manifest-capability-unused".to_string(), "warn".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn an_unbounded_memory_always_exceeds_a_declared_limit_and_bad_quantities_warn() {
+    let unbounded = module(None);
+    let codes = drift_codes(
+        &declaring("    wasmgate.dev/max-memory: 1Gi\n", ""),
+        &unbounded,
+    );
+    assert_eq!(
+        codes,
+        vec![("manifest-memory-drift".to_string(), "deny".to_string())]
+    );
+    let bounded = module(Some(16));
+    for bad in ["2GB", "64m"] {
+        let codes = drift_codes(
+            &declaring(&format!("    wasmgate.dev/max-memory: {bad}\n"), ""),
+            &bounded,
+        );
+        assert_eq!(
+            codes,
+            vec![("manifest-invalid-quantity".to_string(), "warn".to_string())],
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn an_artifact_no_manifest_deploys_warns_when_manifests_exist() {
+    let sandbox = Sandbox::new();
+    sandbox.write("dist/app.wasm", module(Some(16)));
+    sandbox.write("dist/other.wasm", module(Some(16)));
+    let (_, report, stderr) = check_json(&sandbox, &["--no-compress", "--no-base", "dist"]);
+    assert!(
+        !has(&report, "artifact-undeclared", None),
+        "no manifests: {stderr}"
+    );
+    sandbox.write("deploy/app.yaml", declaring("", ""));
+    let (_, report, stderr) = check_json(&sandbox, &["--no-compress", "--no-base", "dist"]);
+    assert!(
+        has(&report, "artifact-undeclared", Some("dist/other.wasm")),
+        "{stderr}"
+    );
+    assert!(
+        !has(&report, "artifact-undeclared", Some("dist/app.wasm")),
+        "{stderr}"
+    );
+}

@@ -164,6 +164,54 @@ catalogue! {
         summary: "A manifest object binds an artifact (annotation `wasmgate.dev/artifact` or [[manifests.bind]]) that this run did not find.",
         help: "Build the artifact before the gate runs and check it with the others, or correct the path in the annotation or in [[manifests.bind]] (repository-relative, forward slashes).",
     }
+    /// A manifest object declares a sha256 (annotation `wasmgate.dev/sha256`) that is not the digest of the artifact it deploys.
+    ManifestDigestMismatch = "manifest-digest-mismatch" {
+        severity: Deny,
+        relevel: true,
+        config: "[manifests] paths, annotation wasmgate.dev/sha256",
+        summary: "A manifest object declares a sha256 (annotation `wasmgate.dev/sha256`) that is not the digest of the artifact it deploys.",
+        help: "Update the annotation to the artifact's sha256 (`wasmgate facts` shows it) in the same change that rebuilds the artifact; an `image@sha256:` reference names an OCI manifest, not the wasm bytes.",
+    }
+    /// The artifact's linear memory can grow beyond the memory limit a manifest object declares for it (an unbounded memory always does).
+    ManifestMemoryDrift = "manifest-memory-drift" {
+        severity: Deny,
+        relevel: true,
+        config: "[manifests] paths (container resources.limits.memory, SpinApp spec.resources.limits.memory, annotations wasmgate.dev/max-memory and */max-memory-mb, spec.memory_limit_mb)",
+        summary: "The artifact's linear memory can grow beyond the memory limit a manifest object declares for it (an unbounded memory always does).",
+        help: "Give the memory a maximum at link time that fits the limit (`-C link-arg=--max-memory=N`, `-Wl,--max-memory=N`, `-sMAXIMUM_MEMORY=N`), or raise the declared limit.",
+    }
+    /// A memory limit in a manifest is not a quantity the Kubernetes apiserver accepts (`2GB`), or is not a whole number of bytes (`64m`).
+    ManifestInvalidQuantity = "manifest-invalid-quantity" {
+        severity: Warn,
+        relevel: true,
+        config: "[manifests] paths",
+        summary: "A memory limit in a manifest is not a quantity the Kubernetes apiserver accepts (`2GB`), or is not a whole number of bytes (`64m`).",
+        help: "Write it as Kubernetes does: `512Mi`, `2Gi`, `2G` (= 2 000 000 000 bytes) or plain bytes.",
+    }
+    /// A manifest object declares the host functions or interfaces of its artifact, and the artifact imports one it does not declare.
+    ManifestCapabilityUndeclared = "manifest-capability-undeclared" {
+        severity: Deny,
+        relevel: true,
+        config: "[manifests] paths (spec.imported_functions[].name, annotation wasmgate.dev/capabilities)",
+        summary: "A manifest object declares the host functions or interfaces of its artifact, and the artifact imports one it does not declare.",
+        help: "Declare the import in the manifest (reviewed: it is a new capability), or remove it from the build.",
+    }
+    /// A manifest object declares a host function or interface that its artifact does not import.
+    ManifestCapabilityUnused = "manifest-capability-unused" {
+        severity: Warn,
+        relevel: true,
+        config: "[manifests] paths (spec.imported_functions[].name, annotation wasmgate.dev/capabilities)",
+        summary: "A manifest object declares a host function or interface that its artifact does not import.",
+        help: "Remove the declaration so that the manifest grants no more than the module uses.",
+    }
+    /// A checked artifact is deployed by no manifest object, while manifests exist: it is not managed by Git.
+    ArtifactUndeclared = "artifact-undeclared" {
+        severity: Warn,
+        relevel: true,
+        config: "[manifests] paths, [[manifests.bind]]",
+        summary: "A checked artifact is deployed by no manifest object, while manifests exist: it is not managed by Git.",
+        help: "Bind it with the annotation `wasmgate.dev/artifact` on the object that runs it or with [[manifests.bind]]; set it to deny in [rules] to require every artifact to be deployed from Git.",
+    }
     /// An artifact is larger than the raw, gzip or brotli budget that matches its path.
     SizeBudgetExceeded = "size-budget-exceeded" {
         severity: Deny,

@@ -60,6 +60,28 @@ pub struct Binding {
     pub image: Option<String>,
     /// The artifact is a regular file in the repository.
     pub exists: bool,
+    /// Memory limits the object declares for it (the smallest is the one that holds).
+    pub memory_limits: Vec<DeclaredMemory>,
+    /// The host functions or interfaces it declares (`spec.imported_functions[].name`, or the
+    /// comma-separated annotation `wasmgate.dev/capabilities`); null when it declares none.
+    pub capabilities: Option<Vec<String>>,
+    /// The digest it declares (annotation `wasmgate.dev/sha256`, hex); null when none.
+    pub sha256: Option<String>,
+}
+
+/// One memory limit a manifest declares.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct DeclaredMemory {
+    /// Where: `resources.limits.memory` of a container, `spec.resources.limits.memory`, an
+    /// annotation, or `spec.memory_limit_mb`.
+    pub source: String,
+    /// The value as written.
+    pub value: String,
+    /// In bytes (Kubernetes quantities exactly; `…-mb` values as MiB); null when it is not a
+    /// valid quantity.
+    pub bytes: Option<u64>,
+    /// Why the value is not a quantity the apiserver would accept; null when it is.
+    pub problem: Option<String>,
 }
 
 /// A manifest that could not be used.
@@ -296,6 +318,9 @@ fn bindings(value: &Value, bind: &[Bind]) -> Vec<Binding> {
                 via: "annotation".to_string(),
                 image: None,
                 exists: false,
+                memory_limits: Vec::new(),
+                capabilities: None,
+                sha256: None,
             });
         }
     }
@@ -316,23 +341,152 @@ fn bindings(value: &Value, bind: &[Bind]) -> Vec<Binding> {
                     via: "bind".to_string(),
                     image: Some(image.clone()),
                     exists: false,
+                    memory_limits: Vec::new(),
+                    capabilities: None,
+                    sha256: None,
                 });
+            }
+        }
+    }
+    for binding in &mut found {
+        declare(value, binding);
+    }
+    found
+}
+
+/// What the object declares about the artifact a binding names.
+fn declare(value: &Value, binding: &mut Binding) {
+    let annotations = value
+        .pointer("/metadata/annotations")
+        .and_then(Value::as_object);
+    let annotation = |key: &str| annotations.and_then(|a| a.get(key)).and_then(Value::as_str);
+    let mut limits = Vec::new();
+    let mut quantity = |source: String, value: &Value| {
+        let written = match value {
+            Value::String(text) => text.clone(),
+            Value::Number(number) => number.to_string(),
+            _ => return,
+        };
+        let (bytes, problem) = match crate::facts::quantity::memory_bytes(&written) {
+            Ok(bytes) => (Some(u64::try_from(bytes).unwrap_or(u64::MAX)), None),
+            Err(problem) => (None, Some(problem)),
+        };
+        limits.push(DeclaredMemory {
+            source,
+            value: written,
+            bytes,
+            problem,
+        });
+    };
+    for (container, limit) in container_limits(value) {
+        if binding.container.is_none() || binding.container == container {
+            let name = container.as_deref().unwrap_or("(unnamed)");
+            quantity(format!("container {name} resources.limits.memory"), limit);
+        }
+    }
+    if let Some(limit) = value.pointer("/spec/resources/limits/memory") {
+        quantity("spec.resources.limits.memory".to_string(), limit);
+    }
+    if let Some(limit) = annotations.and_then(|a| a.get("wasmgate.dev/max-memory")) {
+        quantity("annotation wasmgate.dev/max-memory".to_string(), limit);
+    }
+    let mebibytes = |source: String, value: &Value, limits: &mut Vec<DeclaredMemory>| {
+        let written = match value {
+            Value::String(text) => text.clone(),
+            Value::Number(number) => number.to_string(),
+            _ => return,
+        };
+        let parsed = written.trim().parse::<u64>().ok();
+        limits.push(DeclaredMemory {
+            source,
+            bytes: parsed.map(|mb| mb.saturating_mul(1 << 20)),
+            problem: parsed
+                .is_none()
+                .then(|| format!("`{written}` is not a whole number of MiB")),
+            value: written,
+        });
+    };
+    for (key, limit) in annotations.into_iter().flatten() {
+        if key.ends_with("/max-memory-mb") {
+            mebibytes(format!("annotation {key}"), limit, &mut limits);
+        }
+    }
+    if let Some(limit) = value.pointer("/spec/memory_limit_mb") {
+        mebibytes("spec.memory_limit_mb".to_string(), limit, &mut limits);
+    }
+    binding.memory_limits = limits;
+    let mut capabilities: Option<Vec<String>> = None;
+    if let Some(functions) = value
+        .pointer("/spec/imported_functions")
+        .and_then(Value::as_array)
+    {
+        let names = functions
+            .iter()
+            .filter_map(|f| f.get("name").and_then(Value::as_str))
+            .map(str::to_string);
+        capabilities.get_or_insert_with(Vec::new).extend(names);
+    }
+    if let Some(list) = annotation("wasmgate.dev/capabilities") {
+        let names = list
+            .split(',')
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_string);
+        capabilities.get_or_insert_with(Vec::new).extend(names);
+    }
+    if let Some(names) = capabilities.as_mut() {
+        names.sort();
+        names.dedup();
+    }
+    binding.capabilities = capabilities;
+    binding.sha256 = annotation("wasmgate.dev/sha256").map(|digest| {
+        digest
+            .trim()
+            .trim_start_matches("sha256:")
+            .to_ascii_lowercase()
+    });
+}
+
+/// `resources.limits.memory` of every container of the object's pod specs, by container name.
+fn container_limits(value: &Value) -> Vec<(Option<String>, &Value)> {
+    let mut found = Vec::new();
+    for pointer in POD_SPECS {
+        let Some(spec) = value.pointer(pointer) else {
+            continue;
+        };
+        for list in ["containers", "initContainers"] {
+            for container in spec
+                .get(list)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(limit) = container.pointer("/resources/limits/memory") {
+                    let name = container
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .map(str::to_string);
+                    found.push((name, limit));
+                }
             }
         }
     }
     found
 }
 
+/// Where Kubernetes workloads keep their pod spec: Pods (`spec`), Deployments, StatefulSets,
+/// DaemonSets, Jobs and Knative Services (`spec.template.spec`), CronJobs.
+const POD_SPECS: [&str; 3] = [
+    "/spec",
+    "/spec/template/spec",
+    "/spec/jobTemplate/spec/template/spec",
+];
+
 /// Every (container name, image) an object runs: Kubernetes workloads (pod templates, jobs,
 /// cron jobs), Knative services, SpinKube `SpinApp` (`spec.image`) and wasmCloud components.
 pub fn images(value: &Value) -> Vec<(Option<String>, String)> {
     let mut found = Vec::new();
-    let pod_specs = [
-        "/spec",
-        "/spec/template/spec",
-        "/spec/jobTemplate/spec/template/spec",
-    ];
-    for pointer in pod_specs {
+    for pointer in POD_SPECS {
         let Some(spec) = value.pointer(pointer) else {
             continue;
         };
