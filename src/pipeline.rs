@@ -223,6 +223,72 @@ fn largest_first<T: Send>(
     done.into_iter().map(|(_, result)| result).collect()
 }
 
+/// `[admission] policies`, compiled on their own; None when there are none.
+fn admission_policies(request: &CheckRequest) -> Result<Option<policy::PolicySet>, Error> {
+    if request.admission.is_empty() {
+        return Ok(None);
+    }
+    let settings = &request.config.config.admission;
+    policy::admission::load(
+        request.admission.clone(),
+        &settings.namespaces,
+        settings.rego_v0,
+        request.policy.timeout_ms,
+        request.policy.data.clone(),
+    )
+    .map(Some)
+}
+
+/// One admission input per manifest object, with its bound artifact's facts (in policy form,
+/// from `input`) as `wasmgate.artifact`.
+fn reviews(
+    request: &CheckRequest,
+    document: &input::InputDocument,
+    input: &regorus::Value,
+) -> Vec<policy::admission::Review> {
+    let settings = &request.config.config.admission;
+    let parameters = serde_json::to_value(&settings.parameters).unwrap_or_default();
+    let artifacts: std::collections::BTreeMap<&str, &regorus::Value> = document
+        .artifacts
+        .iter()
+        .map(|a| a.facts.path.as_str())
+        .zip(input["artifacts"].as_array().into_iter().flatten())
+        .collect();
+    let objects = document.manifests.iter().flat_map(|m| &m.objects);
+    objects
+        .map(|object| {
+            let bound = object
+                .bindings
+                .iter()
+                .find_map(|b| artifacts.get_key_value(b.artifact.as_str()));
+            let review = input::admission::review(object, settings.input, &parameters);
+            let mut value = input::rego::to_value(&review).unwrap_or(regorus::Value::Null);
+            if let (Some((_, facts)), Ok(fields)) = (bound, value.as_object_mut()) {
+                let wasmgate = std::collections::BTreeMap::from([(
+                    regorus::Value::from("artifact"),
+                    (*facts).clone(),
+                )]);
+                fields.insert(
+                    regorus::Value::from("wasmgate"),
+                    regorus::Value::from(wasmgate),
+                );
+            }
+            policy::admission::Review {
+                file: object.file.clone(),
+                line: object.line,
+                column: object.column,
+                named: format!(
+                    "{} {}",
+                    object.kind,
+                    object.name.as_deref().unwrap_or("(unnamed)")
+                ),
+                artifact: bound.map(|(path, _)| (*path).to_string()),
+                input: value,
+            }
+        })
+        .collect()
+}
+
 /// The deployment manifests: PR data, read from the work tree.
 fn manifests(request: &CheckRequest) -> Result<Option<facts::manifests::ManifestFacts>, Error> {
     let settings = &request.config.config.manifests;
@@ -288,6 +354,7 @@ fn cargo_graph(
 pub fn check(request: &CheckRequest, progress: &dyn Progress) -> Result<Report, Error> {
     // Policies compile before the slow fact collection, so a broken policy fails fast.
     let policies = policy::load(&request.policy)?;
+    let admission = admission_policies(request)?;
     check_rule_codes(request, &policies)?;
     for (named, files) in &request.named_policies {
         let runs = files
@@ -319,7 +386,14 @@ pub fn check(request: &CheckRequest, progress: &dyn Progress) -> Result<Report, 
     } = gather(request, progress, true)?;
     let limit = request.config.config.limits.input_bytes.0;
     let input = input::policy_value(&mut document, policy_facts, limit)?;
-    let raw = policy::evaluate(&policies, input)?;
+    let reviews = admission
+        .as_ref()
+        .map(|_| reviews(request, &document, &input))
+        .unwrap_or_default();
+    let mut raw = policy::evaluate(&policies, input)?;
+    if let Some(admission) = &admission {
+        raw.extend(policy::admission::evaluate(admission, reviews)?);
+    }
     let report = findings::report(&document, raw, &policies, &request.config, &snippets);
     crate::background::drop_later(document);
     Ok(report)

@@ -49,6 +49,19 @@ pub struct Args {
     pub command: Command,
 }
 
+/// `facts`: the gate options, and what to print instead of the whole document.
+#[derive(Debug, Clone, clap::Args)]
+pub struct FactsArgs {
+    /// The gate's options.
+    #[command(flatten)]
+    pub gate: GateArgs,
+    /// Print the admission input of every object in this manifest instead (a JSON array, one
+    /// AdmissionReview per object, as [admission] input shapes it), to replay with `kwctl run
+    /// -r` or paste into a `gator verify` case.
+    #[arg(long, value_name = "MANIFEST")]
+    pub admission: Option<std::path::PathBuf>,
+}
+
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -57,7 +70,7 @@ pub enum Command {
     Check(GateArgs),
     /// Print the policy input document (wasmgate.input/v1) as JSON, like `conftest parse`.
     #[command(after_help = FACTS_EXAMPLES)]
-    Facts(GateArgs),
+    Facts(FactsArgs),
     /// Write the accepted facts of the artifacts to the baseline file, to commit.
     #[command(after_help = BASELINE_EXAMPLES)]
     Baseline(BaselineArgs),

@@ -109,7 +109,7 @@ pub(crate) fn run(args: &Args, out: &Out, crashed: Option<Error>) -> Outcome {
     }
     match &args.command {
         Command::Check(gate) => check::run(args, gate, out, None),
-        Command::Facts(gate) => facts::run(args, gate, out),
+        Command::Facts(facts) => facts::run(args, facts, out),
         Command::Baseline(baseline) => baseline::run(args, baseline, out),
         Command::Keygen(keygen) => sign::keygen(keygen, out),
         Command::Sign(sign) => sign::sign(sign, out),

@@ -6,6 +6,7 @@
 //! Each area owns its struct, defaults and checks in its own file; `load` reads the file,
 //! `check` runs the checks, `spans` points back into the text, `error` says what is wrong.
 
+mod admission;
 mod artifacts;
 mod budgets;
 mod bytesize;
@@ -28,6 +29,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use admission::{AdmissionConfig, AdmissionInput};
 pub use artifacts::{ArtifactsConfig, LimitsConfig};
 pub use budgets::{Budget, Growth, GrowthLimit};
 pub use bytesize::ByteSize;
@@ -95,6 +97,8 @@ pub struct Config {
     pub limits: LimitsConfig,
     /// Deployment manifests kept in Git.
     pub manifests: ManifestsConfig,
+    /// Admission policies run on the manifests' objects.
+    pub admission: AdmissionConfig,
 }
 
 impl Config {

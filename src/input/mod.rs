@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diag::Error;
 
+pub mod admission;
 pub mod rego;
 
 use crate::derive::baseline::BaselineSource;

@@ -65,6 +65,8 @@ pub struct CheckRequest {
     pub debug_sections: globset::GlobSet,
     /// `--manifests`, as given (relative to the working directory).
     pub manifests: Vec<PathBuf>,
+    /// `[admission] policies`, read like the other gate files.
+    pub admission: Vec<crate::policy::PolicySource>,
 }
 
 /// Builds the request for `check`/`facts`/`baseline`.
@@ -205,6 +207,28 @@ pub fn build(args: &GateArgs, config_path: Option<&Path>) -> Result<CheckRequest
             }
         }
     }
+    let mut admission_sources = Vec::new();
+    for path in &settings.admission.policies {
+        let location = reader.locate(&root.join(path));
+        if let GatePath::Repo(relative) = &location {
+            gate.push((relative.clone(), "policy"));
+        }
+        match reader.policies(&location, &name_of, &root)? {
+            Some(found) => admission_sources.extend(found),
+            None => {
+                return Err(missing_named(
+                    "admission policy ([admission] policies)",
+                    path,
+                    &reader,
+                ));
+            }
+        }
+    }
+    admission_sources.sort_by(|a, b| a.name.cmp(&b.name));
+    admission_sources.dedup_by(|a, b| a.name == b.name);
+    // An admission policy is judged with the admission input only: a policies/admission/
+    // directory under the default policies/ path is not also a user policy.
+    policy_sources.retain(|source| !admission_sources.iter().any(|a| a.name == source.name));
     policy_sources.sort_by(|a, b| a.name.cmp(&b.name));
     policy_sources.dedup_by(|a, b| a.name == b.name);
     let mut trusted_keys = Vec::new();
@@ -337,6 +361,7 @@ pub fn build(args: &GateArgs, config_path: Option<&Path>) -> Result<CheckRequest
     Ok(CheckRequest {
         cwd,
         manifests,
+        admission: admission_sources,
         paths: args.paths.clone(),
         policy,
         sizes,

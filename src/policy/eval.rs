@@ -97,7 +97,7 @@ pub fn evaluate(policies: &PolicySet, input: regorus::Value) -> Result<Vec<RawFi
 }
 
 /// Evaluates `packages` on `engine` (its input set) and reads their findings.
-fn run(
+pub(super) fn run(
     policies: &PolicySet,
     engine: &mut regorus::Engine,
     packages: &[&String],

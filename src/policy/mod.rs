@@ -2,6 +2,7 @@
 //! otherwise, strict builtin errors, and an execution time limit, so that a broken or runaway
 //! policy ends the gate with a located error instead of a pass.
 
+pub mod admission;
 pub mod builtin;
 mod eval;
 mod location;

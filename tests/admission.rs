@@ -1,0 +1,280 @@
+//! Admission policies on the manifests of the PR, end to end through the binary: the input an
+//! admission controller gives them, located results, and broken policies refused.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{Sandbox, check_json, run};
+
+/// The example policy of the design this project comes from, verbatim (Rego v0).
+const VERBATIM: &str = r#"package apexlogic.wasm.policy
+
+deny[msg] {
+input.request.object.kind == "WasmModule"
+input.request.object.metadata.annotations["apexlogic.com/max-memory-mb"] != ""
+max_memory_mb := to_number(input.request.object.metadata.annotations["apexlogic.com/max-memory-mb"])
+input.request.object.spec.memory_limit_mb > max_memory_mb
+msg := sprintf("Wasm module '%v' exceeds declared max memory of %vMB. Current: %vMB",
+[input.request.object.metadata.name, max_memory_mb, input.request.object.spec.memory_limit_mb])
+}
+
+deny[msg] {
+input.request.object.kind == "WasmModule"
+unauthorized_host_functions := {"fs_write", "network_connect"}
+some i
+contains(unauthorized_host_functions, input.request.object.spec.imported_functions[i].name)
+msg := sprintf("Wasm module '%v' attempts to import unauthorized host function '%v'.",
+[input.request.object.metadata.name, input.request.object.spec.imported_functions[i].name])
+}
+"#;
+
+const MODULE: &str = "apiVersion: wasm.apexlogic.com/v1
+kind: WasmModule
+metadata:
+  name: edge-filter
+  annotations:
+    apexlogic.com/max-memory-mb: \"64\"
+spec:
+  memory_limit_mb: 128
+  imported_functions:
+    - name: fd_write
+    - name: fs_write
+";
+
+fn fixed() -> String {
+    VERBATIM.replace(
+        "contains(unauthorized_host_functions, input.request.object.spec.imported_functions[i].name)",
+        "unauthorized_host_functions[input.request.object.spec.imported_functions[i].name]",
+    )
+}
+
+fn sandbox(policy: &str) -> Sandbox {
+    let sandbox = Sandbox::new();
+    sandbox.wasm("dist/app.wasm", "app");
+    sandbox.write("deploy/module.yaml", MODULE);
+    // Under the default policies/ path: loaded as an admission policy only.
+    sandbox.write("policies/admission/wasm.rego", policy);
+    sandbox.write(
+        "wasmgate.toml",
+        "[admission]\npolicies = [\"policies/admission\"]\nrego_v0 = true\n",
+    );
+    sandbox
+}
+
+#[test]
+fn the_verbatim_policy_is_exit_2_at_its_contains_line() {
+    let sandbox = sandbox(VERBATIM);
+    let (code, _, stderr) =
+        run(sandbox
+            .cmd()
+            .args(["check", "--no-compress", "--no-base", "dist"]));
+    assert_eq!(code, 2, "{stderr}");
+    let line = VERBATIM
+        .lines()
+        .position(|l| l.starts_with("contains("))
+        .unwrap()
+        + 1;
+    assert!(
+        stderr.contains(&format!("policies/admission/wasm.rego:{line}:")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("`contains` expects string"), "{stderr}");
+}
+
+#[test]
+fn the_fixed_policy_denies_with_its_own_messages_at_the_object() {
+    let sandbox = sandbox(&fixed());
+    let (code, report, stderr) = check_json(&sandbox, &["--no-compress", "--no-base", "dist"]);
+    assert_eq!(code, 1, "{stderr}");
+    let mut messages: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == "policy-violation")
+        .map(|f| f.message.as_str())
+        .collect();
+    messages.sort();
+    let at = "WasmModule edge-filter (deploy/module.yaml:1): ";
+    assert_eq!(
+        messages,
+        [
+            format!(
+                "{at}Wasm module 'edge-filter' attempts to import unauthorized host function 'fs_write'."
+            ),
+            format!(
+                "{at}Wasm module 'edge-filter' exceeds declared max memory of 64MB. Current: 128MB"
+            ),
+        ]
+    );
+    for finding in report
+        .findings
+        .iter()
+        .filter(|f| f.code == "policy-violation")
+    {
+        let location = finding.location.as_ref().unwrap();
+        assert_eq!(
+            (location.file.as_str(), location.line),
+            ("deploy/module.yaml", 1)
+        );
+    }
+    // Not also a user policy: no policy-not-evaluated for its package.
+    assert!(
+        !report
+            .findings
+            .iter()
+            .any(|f| f.code == "policy-not-evaluated"),
+        "{:?}",
+        report.findings
+    );
+}
+
+#[test]
+fn the_review_is_an_admission_review_with_the_bound_artifact() {
+    let sandbox = Sandbox::new();
+    sandbox.wasm("dist/app.wasm", "app");
+    sandbox.write(
+        "deploy/app.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  annotations:\n    wasmgate.dev/artifact: dist/app.wasm\nspec: {}\n",
+    );
+    sandbox.write(
+        "admission/review.rego",
+        r#"package review
+import rego.v1
+warn contains msg if {
+	r := input.request
+	msg := sprintf("%s %s %s/%s %s %s %s dryRun=%v imports=%d", [
+		input.apiVersion, r.operation, r.resource.group, r.resource.resource,
+		r.kind.kind, r.namespace, r.name, r.dryRun, count(input.wasmgate.artifact.imports),
+	])
+}
+"#,
+    );
+    sandbox.write("wasmgate.toml", "[admission]\npolicies = [\"admission\"]\n");
+    let (code, report, stderr) = check_json(&sandbox, &["--no-compress", "--no-base", "dist"]);
+    assert_ne!(code, 2, "{stderr}");
+    let warning = report
+        .findings
+        .iter()
+        .find(|f| f.code == "policy-violation")
+        .unwrap_or_else(|| panic!("{stderr} {:?}", report.findings));
+    let imports = wasmparser::Parser::new(0)
+        .parse_all(&common::fixture("app"))
+        .filter_map(Result::ok)
+        .find_map(|p| match p {
+            wasmparser::Payload::ImportSection(reader) => Some(reader.count()),
+            _ => None,
+        })
+        .unwrap_or(0);
+    assert_eq!(
+        warning.message,
+        format!(
+            "Deployment web (deploy/app.yaml:1): admission.k8s.io/v1 CREATE apps/deployments Deployment default web dryRun=true imports={imports}"
+        )
+    );
+    assert_eq!(warning.severity.as_str(), "warn");
+    assert_eq!(warning.artifact.as_deref(), Some("dist/app.wasm"));
+}
+
+#[test]
+fn gatekeeper_violations_and_a_missing_policy_path() {
+    let sandbox = Sandbox::new();
+    sandbox.wasm("dist/app.wasm", "app");
+    sandbox.write("deploy/module.yaml", MODULE);
+    sandbox.write(
+        "gk/limit.rego",
+        r#"package k8smaxmemory
+violation[{"msg": msg}] {
+  input.review.object.spec.memory_limit_mb > input.parameters.max_mb
+  msg := sprintf("memory_limit_mb %v is over %v", [input.review.object.spec.memory_limit_mb, input.parameters.max_mb])
+}
+"#,
+    );
+    sandbox.write(
+        "wasmgate.toml",
+        "[admission]\npolicies = [\"gk\"]\nrego_v0 = true\ninput = \"gatekeeper\"\nparameters = { max_mb = 100 }\n",
+    );
+    let (code, report, stderr) = check_json(&sandbox, &["--no-compress", "--no-base", "dist"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        report.findings.iter().any(|f| f.code == "policy-violation"
+            && f.message.ends_with("memory_limit_mb 128 is over 100")),
+        "{:?}",
+        report.findings
+    );
+    sandbox.write("wasmgate.toml", "[admission]\npolicies = [\"nowhere\"]\n");
+    let (code, _, stderr) =
+        run(sandbox
+            .cmd()
+            .args(["check", "--no-compress", "--no-base", "dist"]));
+    assert_eq!(
+        code, 2,
+        "a named admission path that is not there: {stderr}"
+    );
+}
+
+/// The fixed policy in Rego v1, for the real OPA (whose v1 parser refuses v0).
+fn fixed_v1() -> String {
+    fixed()
+        .replace("deny[msg] {", "deny contains msg if {")
+        .replacen(
+            "package apexlogic.wasm.policy\n",
+            "package apexlogic.wasm.policy\nimport rego.v1\n",
+            1,
+        )
+}
+
+/// The same review through the Go OPA engine (PyPI's bindings, `WASMGATE_OPA_PY`): exactly the
+/// messages wasmgate reports.
+#[test]
+fn decisions_match_the_real_opa() {
+    let Some(opa) = std::env::var_os("WASMGATE_OPA_PY") else {
+        common::skip("the OPA bindings (WASMGATE_OPA_PY; .ci/run installs them)");
+        return;
+    };
+    let sandbox = sandbox(&fixed());
+    let (code, stdout, stderr) = run(sandbox.cmd().args([
+        "facts",
+        "--no-compress",
+        "--no-base",
+        "--admission",
+        "deploy/module.yaml",
+        "dist",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let reviews: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(reviews.as_array().map(Vec::len), Some(1));
+    sandbox.write("review.json", serde_json::to_string(&reviews[0]).unwrap());
+    sandbox.write("policy.rego", fixed_v1());
+    let script = r#"
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from opa_bindings import OpaEngine
+engine = OpaEngine()
+engine.add_policy("policy.rego", open("policy.rego").read())
+review = json.load(open("review.json"))
+result = engine.eval_query("x := data.apexlogic.wasm.policy.deny", review)
+print(json.dumps(sorted(result[0]["x"])))
+"#;
+    let output = std::process::Command::new("python3")
+        .current_dir(sandbox.path())
+        .args(["-c", script])
+        .arg(&opa)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let from_opa: Vec<String> = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(from_opa.len(), 2, "{from_opa:?}");
+    let (_, report, stderr) = check_json(&sandbox, &["--no-compress", "--no-base", "dist"]);
+    let at = "WasmModule edge-filter (deploy/module.yaml:1): ";
+    let mut ours: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == "policy-violation")
+        .filter_map(|f| f.message.strip_prefix(at).map(str::to_string))
+        .collect();
+    ours.sort();
+    assert_eq!(ours, from_opa, "{stderr}");
+}
