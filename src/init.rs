@@ -88,6 +88,7 @@ pub fn init(dir: &Path, force: bool) -> Result<Written, Error> {
     config.push_str(
         "[memory]\n# max_bytes = \"64 MiB\"   # memories must declare a maximum below this\n\n[imports]\n# deny = [\"env.eval\", \"wasi:sockets/*\"]\ndeny = []\n\n[custom_sections]\n# require = [\"producers\"]\nrequire = []\n",
     );
+    config.push_str(&manifests_section(dir));
     let written = [
         (&targets[0], config),
         (&targets[1], EXAMPLE_POLICY.to_string()),
@@ -106,6 +107,21 @@ pub fn init(dir: &Path, force: bool) -> Result<Written, Error> {
         files.push(path.display().to_string().replace('\\', "/"));
     }
     Ok(Written { files, artifacts })
+}
+
+/// A `[manifests]` section naming the default manifest directories that exist, with the ways
+/// to bind their objects to artifacts; empty when there are none.
+fn manifests_section(dir: &Path) -> String {
+    let defaults = crate::config::ManifestsConfig::default().paths;
+    let found: Vec<&String> = defaults.iter().filter(|p| dir.join(p).is_dir()).collect();
+    if found.is_empty() {
+        return String::new();
+    }
+    let paths: Vec<String> = found.iter().map(|p| format!("\"{p}\"")).collect();
+    format!(
+        "\n# Deployment manifests were found. Bind each object to the artifact it deploys with the\n# annotation `wasmgate.dev/artifact: dist/app.wasm`, or by image here:\n[manifests]\npaths = [{}]\n# [[manifests.bind]]\n# image = \"ghcr.io/acme/app:*\"\n# artifact = \"dist/app.wasm\"\n\n# Admission policies (Gatekeeper, kube-mgmt) to run on them before the merge:\n# [admission]\n# policies = [\"policies/admission\"]\n",
+        paths.join(", ")
+    )
 }
 
 /// What to tell the user after `init`.

@@ -90,3 +90,91 @@ fn readme_demo_command_fails_with_real_findings() {
     let readme = std::fs::read_to_string(common::repo().join("README.md")).unwrap();
     assert!(readme.contains("cargo run -- check --config examples/demo/wasmgate.toml"));
 }
+
+/// `examples/gitops`: its modules are its `.wat` sources compiled, and `wasmgate check` there
+/// gives the README's verdict: the admission policy's two denies and the memory drift of the
+/// two manifests that lie, nothing about the SpinApp that tells the truth.
+#[test]
+fn gitops_example_gives_its_verdict() {
+    let example = common::repo().join("examples/gitops");
+    for name in ["cli", "filter", "hello"] {
+        let compiled = wat::parse_file(example.join(format!("src/{name}.wat"))).unwrap();
+        let target = example.join(format!("dist/{name}.wasm"));
+        if std::env::var_os("WASMGATE_BLESS").is_some() {
+            std::fs::write(&target, &compiled).unwrap();
+        }
+        assert!(
+            std::fs::read(&target).unwrap_or_default() == compiled,
+            "{} is stale: run WASMGATE_BLESS=1 cargo test --test example",
+            target.display()
+        );
+    }
+    let hello = std::fs::read(example.join("dist/hello.wasm")).unwrap();
+    let digest: String = sha2::Sha256::digest(&hello)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let spinapp = std::fs::read_to_string(example.join("deploy/hello.yaml")).unwrap();
+    assert!(
+        spinapp.contains(&digest),
+        "deploy/hello.yaml must declare {digest}"
+    );
+    let mut cmd = assert_cmd::Command::cargo_bin("wasmgate").unwrap();
+    cmd.current_dir(&example)
+        .env("NO_COLOR", "1")
+        .env("WASMGATE_CACHE_DIR", tempfile::tempdir().unwrap().path())
+        .env_remove("WASMGATE_CONFIG")
+        .args(["check", "--no-base", "--format", "json"]);
+    let (code, stdout, stderr) = run(&mut cmd);
+    assert_eq!(code, 1, "{stderr}");
+    let report: wasmgate::report::Report = serde_json::from_str(&stdout).unwrap();
+    let mut denies: Vec<(String, Option<String>, String)> = report
+        .findings
+        .iter()
+        .filter(|f| f.severity.as_str() == "deny")
+        .map(|f| {
+            let at = f
+                .location
+                .as_ref()
+                .map(|l| format!("{}:{}", l.file, l.line));
+            (f.code.clone(), f.artifact.clone(), at.unwrap_or_default())
+        })
+        .collect();
+    denies.sort();
+    let deny = |code: &str, artifact: &str, at: &str| {
+        (code.to_string(), Some(artifact.to_string()), at.to_string())
+    };
+    assert_eq!(
+        denies,
+        [
+            deny(
+                "manifest-memory-drift",
+                "dist/cli.wasm",
+                "deploy/cli.yaml:2"
+            ),
+            deny(
+                "manifest-memory-drift",
+                "dist/filter.wasm",
+                "deploy/filter.yaml:2"
+            ),
+            deny(
+                "policy-violation",
+                "dist/filter.wasm",
+                "deploy/filter.yaml:2"
+            ),
+            deny(
+                "policy-violation",
+                "dist/filter.wasm",
+                "deploy/filter.yaml:2"
+            ),
+        ]
+    );
+    assert!(
+        !report
+            .findings
+            .iter()
+            .any(|f| f.artifact.as_deref() == Some("dist/hello.wasm")
+                && f.code.starts_with("manifest-")),
+        "the SpinApp tells the truth"
+    );
+}

@@ -358,3 +358,23 @@ fn an_artifact_no_manifest_deploys_warns_when_manifests_exist() {
         "{stderr}"
     );
 }
+
+#[test]
+fn init_offers_a_manifests_section_when_it_finds_manifests() {
+    let sandbox = Sandbox::new();
+    sandbox.wasm("dist/app.wasm", "app");
+    sandbox.write("k8s/app.yaml", declaring("", ""));
+    let (code, _, stderr) = run(sandbox.cmd().arg("init"));
+    assert_eq!(code, 0, "{stderr}");
+    let config = std::fs::read_to_string(sandbox.path().join("wasmgate.toml")).unwrap();
+    assert!(
+        config.contains("[manifests]\npaths = [\"k8s\"]\n"),
+        "{config}"
+    );
+    // The config it wrote loads, and the manifest is read through it.
+    let doc = facts(&sandbox, &["--no-compress", "dist"]);
+    assert_eq!(
+        doc["manifests"]["files"],
+        serde_json::json!(["k8s/app.yaml"])
+    );
+}
