@@ -290,13 +290,24 @@ fn reviews(
 }
 
 /// The deployment manifests: PR data, read from the work tree.
+/// Their merge-base versions give the admission reviews their `oldObject`.
 fn manifests(request: &CheckRequest) -> Result<Option<facts::manifests::ManifestFacts>, Error> {
     let settings = &request.config.config.manifests;
+    let merge_base = request.base.as_ref().map(|base| base.merge_base);
+    let repo_dir = request.repo_dir.clone();
+    // git2's repository is not Sync: each parallel read opens its own.
+    let at_base = move |path: &std::path::Path| -> Option<Vec<u8>> {
+        let repo = Repo::discover(repo_dir.as_deref()?).ok()??;
+        let relative = repo.relative(path)?;
+        let cap = crate::untrusted::Kind::Manifest.cap();
+        repo.read_at(merge_base?, &relative, cap).ok()?
+    };
     facts::manifests::collect(&facts::manifests::Options {
         root: &request.root,
         configured: &settings.paths,
         named: &request.manifests,
         bind: &settings.bind,
+        base: Some(&at_base),
     })
     .map_err(|path| Error::MissingPath { path })
 }

@@ -278,3 +278,36 @@ print(json.dumps(sorted(result[0]["x"])))
     ours.sort();
     assert_eq!(ours, from_opa, "{stderr}");
 }
+
+/// A change to an object that exists at the merge-base is an UPDATE with its `oldObject`; a new
+/// object is a CREATE.
+#[test]
+fn a_changed_object_is_an_update_of_its_merge_base_version() {
+    let repo = common::GitRepo::new();
+    let before = MODULE.replace("memory_limit_mb: 128", "memory_limit_mb: 32");
+    repo.commit("deploy", &[("deploy/module.yaml", before.as_bytes())]);
+    repo.branch("pr");
+    repo.sandbox.wasm("dist/app.wasm", "app");
+    let added = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n";
+    repo.sandbox
+        .write("deploy/module.yaml", format!("{MODULE}---\n{added}"));
+    let (code, stdout, stderr) = run(repo.cmd().args([
+        "facts",
+        "--no-compress",
+        "--base",
+        "main",
+        "--admission",
+        "deploy/module.yaml",
+        "dist",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let reviews: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let changed = &reviews[0]["request"];
+    assert_eq!(changed["operation"], "UPDATE");
+    assert_eq!(changed["options"]["kind"], "UpdateOptions");
+    assert_eq!(changed["oldObject"]["spec"]["memory_limit_mb"], 32);
+    assert_eq!(changed["object"]["spec"]["memory_limit_mb"], 128);
+    let new = &reviews[1]["request"];
+    assert_eq!(new["operation"], "CREATE");
+    assert_eq!(new["oldObject"], serde_json::Value::Null);
+}

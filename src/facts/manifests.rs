@@ -45,6 +45,10 @@ pub struct ManifestObject {
     pub bindings: Vec<Binding>,
     /// The document itself.
     pub object: Value,
+    /// The same object (same apiVersion group, kind, namespace and name, in the same file) at
+    /// the merge-base: what a `kubectl apply` of this change updates; null when it is new or
+    /// there is no base.
+    pub base_object: Option<Value>,
 }
 
 /// An object deploys an artifact.
@@ -98,7 +102,7 @@ pub struct ManifestProblem {
 }
 
 /// Where to look and how to bind.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct Options<'a> {
     /// The repository root.
     pub root: &'a Path,
@@ -108,7 +112,13 @@ pub struct Options<'a> {
     pub named: &'a [PathBuf],
     /// `[[manifests.bind]]`.
     pub bind: &'a [Bind],
+    /// Reads a manifest's merge-base version (the file's path as given); None without a
+    /// base, or when the file was not there.
+    pub base: Option<&'a BaseReader>,
 }
+
+/// Reads the merge-base version of a manifest file.
+pub type BaseReader = dyn Fn(&Path) -> Option<Vec<u8>> + Sync;
 
 /// The annotation that binds an object (or, with `.<container>`, one container) to an artifact.
 pub const ARTIFACT_ANNOTATION: &str = "wasmgate.dev/artifact";
@@ -138,7 +148,13 @@ pub fn collect(options: &Options<'_>) -> Result<Option<ManifestFacts>, String> {
     files.dedup_by(|a, b| a.1 == b.1);
     let parsed: Vec<(Vec<ManifestObject>, Vec<ManifestProblem>)> = files
         .par_iter()
-        .map(|(path, display)| read(path, display, options.bind))
+        .map(|(path, display)| {
+            let (mut objects, problems) = read(path, display, options.bind);
+            if let Some(base) = options.base.and_then(|base| base(path)) {
+                with_base_objects(&mut objects, &base, display);
+            }
+            (objects, problems)
+        })
         .collect();
     let exists = |artifact: &str| {
         let relative = Path::new(artifact);
@@ -222,7 +238,47 @@ fn read(path: &Path, display: &str, bind: &[Bind]) -> (Vec<ManifestObject>, Vec<
             return (Vec::new(), vec![problem(1, 1, error.to_string())]);
         }
     };
-    let Ok(text) = std::str::from_utf8(&bytes) else {
+    parse(&bytes, display, bind)
+}
+
+/// The objects of a manifest's merge-base version joined to today's by identity. A base
+/// version that does not parse leaves them new: that is judged on today's file.
+fn with_base_objects(objects: &mut [ManifestObject], base: &[u8], display: &str) {
+    let (before, _) = parse(base, display, &[]);
+    for object in objects {
+        object.base_object = before
+            .iter()
+            .find(|old| identity(old) == identity(object))
+            .map(|old| old.object.clone());
+    }
+}
+
+/// What names an object to the apiserver: API group, kind, namespace, name.
+fn identity(object: &ManifestObject) -> (&str, &str, Option<&str>, Option<&str>) {
+    let group = object
+        .api_version
+        .split_once('/')
+        .map_or("", |(group, _)| group);
+    (
+        group,
+        object.kind.as_str(),
+        object.namespace.as_deref(),
+        object.name.as_deref(),
+    )
+}
+
+fn parse(
+    bytes: &[u8],
+    display: &str,
+    bind: &[Bind],
+) -> (Vec<ManifestObject>, Vec<ManifestProblem>) {
+    let problem = |line: u64, column: u64, message: String| ManifestProblem {
+        file: display.to_string(),
+        line,
+        column,
+        message,
+    };
+    let Ok(text) = std::str::from_utf8(bytes) else {
         return (
             Vec::new(),
             vec![problem(1, 1, "it is not UTF-8 text".to_string())],
@@ -288,6 +344,7 @@ fn object(
         namespace,
         bindings,
         object: value,
+        base_object: None,
     })
 }
 

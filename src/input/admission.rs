@@ -54,7 +54,8 @@ pub fn review(object: &ManifestObject, shape: AdmissionInput, parameters: &Value
     }
 }
 
-/// The AdmissionRequest of a `CREATE` of `object` (dry run): every field an apiserver sets.
+/// The AdmissionRequest of `object` (dry run): a `CREATE`, or an `UPDATE` of the same object at
+/// the merge-base (`oldObject`), with every field an apiserver sets.
 pub fn request(object: &ManifestObject) -> Value {
     let (group, version) = match object.api_version.split_once('/') {
         Some((group, version)) => (group, version),
@@ -70,12 +71,15 @@ pub fn request(object: &ManifestObject) -> Value {
         "requestResource": resource,
         "name": object.name,
         "namespace": object.namespace.as_deref().unwrap_or("default"),
-        "operation": "CREATE",
+        "operation": if object.base_object.is_some() { "UPDATE" } else { "CREATE" },
         "userInfo": {"username": "wasmgate", "groups": ["system:authenticated"]},
         "object": object.object,
-        "oldObject": null,
+        "oldObject": object.base_object,
         "dryRun": true,
-        "options": {"apiVersion": "meta.k8s.io/v1", "kind": "CreateOptions"},
+        "options": {
+            "apiVersion": "meta.k8s.io/v1",
+            "kind": if object.base_object.is_some() { "UpdateOptions" } else { "CreateOptions" },
+        },
     })
 }
 
