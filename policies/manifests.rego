@@ -55,6 +55,25 @@ deny contains finding if {
 	}
 }
 
+deny contains finding if {
+	some [o, binding, a] in bound
+	binding.oci != null
+	binding.oci.layer_sha256 != a.sha256
+	finding := {
+		"code": "manifest-digest-mismatch",
+		"artifact": a.path,
+		"file": o.file,
+		"line": o.line,
+		"column": o.column,
+		"msg": sprintf("%s runs %s, whose wasm layer in %s is %s, but %s hashes to %s", [named(o), binding.oci.image, binding.oci.layout, layer_text(binding.oci.layer_sha256), a.path, a.sha256]),
+		"details": {"declared": binding.oci.layer_sha256, "actual": a.sha256, "object": named(o), "oci": binding.oci},
+	}
+}
+
+layer_text(null) := "missing (no layer of a wasm media type)"
+
+layer_text(digest) := sprintf("sha256:%s", [digest]) if digest != null
+
 # The most the artifact's linear memories can grow to; "unbounded" when one has no maximum.
 memory_ceiling(a) := "unbounded" if {
 	some m in a.memories

@@ -307,6 +307,7 @@ fn manifests(request: &CheckRequest) -> Result<Option<facts::manifests::Manifest
         configured: &settings.paths,
         named: &request.manifests,
         bind: &settings.bind,
+        oci_layouts: &settings.oci_layouts,
         base: Some(&at_base),
     })
     .map_err(|path| Error::MissingPath { path })

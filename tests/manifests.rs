@@ -378,3 +378,79 @@ fn init_offers_a_manifests_section_when_it_finds_manifests() {
         serde_json::json!(["k8s/app.yaml"])
     );
 }
+
+/// Writes an OCI image layout under `oci/` holding `wasm` as its wasm layer, tagged `1.0`;
+/// returns the OCI manifest's digest.
+fn oci_layout(sandbox: &Sandbox, wasm: &[u8]) -> String {
+    let layer = sha256(wasm);
+    sandbox.write(&format!("oci/blobs/sha256/{layer}"), wasm);
+    let config = b"{}";
+    let config_digest = sha256(config);
+    sandbox.write(&format!("oci/blobs/sha256/{config_digest}"), config);
+    let manifest = serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.wasm.config.v0+json", "digest": format!("sha256:{config_digest}"), "size": 2},
+        "layers": [{"mediaType": "application/wasm", "digest": format!("sha256:{layer}"), "size": wasm.len()}],
+    })
+    .to_string();
+    let digest = sha256(manifest.as_bytes());
+    sandbox.write(&format!("oci/blobs/sha256/{digest}"), &manifest);
+    sandbox.write("oci/oci-layout", r#"{"imageLayoutVersion":"1.0.0"}"#);
+    sandbox.write(
+        "oci/index.json",
+        serde_json::json!({
+            "schemaVersion": 2,
+            "manifests": [{
+                "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                "digest": format!("sha256:{digest}"),
+                "size": manifest.len(),
+                "annotations": {"org.opencontainers.image.ref.name": "1.0"},
+            }],
+        })
+        .to_string(),
+    );
+    format!("sha256:{digest}")
+}
+
+#[test]
+fn an_image_is_followed_to_its_wasm_layer_in_an_oci_layout() {
+    let pushed = module(Some(16));
+    for (image_of, built, expected) in [
+        // By digest: the OCI manifest, never compared with the file itself.
+        ("digest", pushed.clone(), Vec::<(String, String)>::new()),
+        ("tag", pushed.clone(), Vec::new()),
+        (
+            "digest",
+            module(Some(8)),
+            vec![("manifest-digest-mismatch".to_string(), "deny".to_string())],
+        ),
+    ] {
+        let sandbox = Sandbox::new();
+        let digest = oci_layout(&sandbox, &pushed);
+        sandbox.write("dist/app.wasm", &built);
+        sandbox.write("wasmgate.toml", "[manifests]\noci_layouts = [\"oci\"]\n");
+        let image = if image_of == "digest" {
+            format!("ghcr.io/acme/app@{digest}")
+        } else {
+            "ghcr.io/acme/app:1.0".to_string()
+        };
+        sandbox.write(
+            "deploy/app.yaml",
+            format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\n  annotations:\n    wasmgate.dev/artifact.main: dist/app.wasm\nspec:\n  containers:\n    - name: main\n      image: {image}\n"),
+        );
+        let doc = facts(&sandbox, &["--no-compress", "dist"]);
+        let oci = &doc["manifests"]["objects"][0]["bindings"][0]["oci"];
+        assert_eq!(oci["manifest"], digest.as_str(), "{image_of}");
+        assert_eq!(oci["layer_sha256"], sha256(&pushed).as_str(), "{image_of}");
+        let (code, report, stderr) = check_json(&sandbox, &["--no-compress", "--no-base", "dist"]);
+        assert_ne!(code, 2, "{stderr}");
+        let found: Vec<(String, String)> = report
+            .findings
+            .iter()
+            .filter(|f| f.code.starts_with("manifest-"))
+            .map(|f| (f.code.clone(), f.severity.as_str().to_string()))
+            .collect();
+        assert_eq!(found, expected, "{image_of}: {:?}", report.findings);
+    }
+}

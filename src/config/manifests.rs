@@ -12,6 +12,10 @@ pub struct ManifestsConfig {
     pub paths: Vec<String>,
     /// Objects bound to artifacts by image, for manifests without the annotation.
     pub bind: Vec<Bind>,
+    /// OCI image layouts (directories with `index.json` and `blobs/`, as `wkg oci push`,
+    /// `wasm-to-oci` or `oras` write them) of the images the manifests reference: an image is
+    /// followed to its wasm layer, whose digest must be the bound artifact's sha256.
+    pub oci_layouts: Vec<String>,
 }
 
 impl Default for ManifestsConfig {
@@ -19,6 +23,7 @@ impl Default for ManifestsConfig {
         ManifestsConfig {
             paths: ["deploy", "k8s", "manifests"].map(String::from).to_vec(),
             bind: Vec::new(),
+            oci_layouts: Vec::new(),
         }
     }
 }
@@ -35,8 +40,15 @@ pub struct Bind {
 
 impl ManifestsConfig {
     pub(super) fn check(&self) -> Result<(), super::check::Fault> {
-        for (index, path) in self.paths.iter().enumerate() {
-            let key = format!("manifests.paths[{index}]");
+        let paths = self.paths.iter().map(|p| ("paths", p));
+        let layouts = self.oci_layouts.iter().map(|p| ("oci_layouts", p));
+        for (index, (list, path)) in paths.chain(layouts).enumerate() {
+            let index = if list == "paths" {
+                index
+            } else {
+                index - self.paths.len()
+            };
+            let key = format!("manifests.{list}[{index}]");
             let escapes = std::path::Path::new(path).components().any(|c| {
                 !matches!(
                     c,

@@ -71,6 +71,23 @@ pub struct Binding {
     pub capabilities: Option<Vec<String>>,
     /// The digest it declares (annotation `wasmgate.dev/sha256`, hex); null when none.
     pub sha256: Option<String>,
+    /// Its image followed in `[manifests] oci_layouts`: `layout`, `manifest` (the OCI
+    /// manifest digest the reference names) and `layer_sha256` (of its wasm layer, which is
+    /// the raw `.wasm`); null when the image is in no layout.
+    pub oci: Option<OciImage>,
+}
+
+/// A bound image as an OCI layout in the repository has it.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct OciImage {
+    /// The image reference.
+    pub image: String,
+    /// The layout, relative to the root.
+    pub layout: String,
+    /// The OCI manifest's digest (`sha256:…`).
+    pub manifest: String,
+    /// The sha256 of its wasm layer; null when it has none.
+    pub layer_sha256: Option<String>,
 }
 
 /// One memory limit a manifest declares.
@@ -112,6 +129,8 @@ pub struct Options<'a> {
     pub named: &'a [PathBuf],
     /// `[[manifests.bind]]`.
     pub bind: &'a [Bind],
+    /// `[manifests] oci_layouts`, relative to the root.
+    pub oci_layouts: &'a [String],
     /// Reads a manifest's merge-base version (the file's path as given); None without a
     /// base, or when the file was not there.
     pub base: Option<&'a BaseReader>,
@@ -169,9 +188,26 @@ pub fn collect(options: &Options<'_>) -> Result<Option<ManifestFacts>, String> {
         files: files.into_iter().map(|(_, display)| display).collect(),
         ..ManifestFacts::default()
     };
+    let layouts: Vec<(PathBuf, String)> = options
+        .oci_layouts
+        .iter()
+        .map(|layout| (options.root.join(layout), layout.clone()))
+        .collect();
     for (mut objects, problems) in parsed {
-        for binding in objects.iter_mut().flat_map(|o| o.bindings.iter_mut()) {
-            binding.exists = exists(&binding.artifact);
+        for object in &mut objects {
+            let images = images(&object.object);
+            for binding in &mut object.bindings {
+                binding.exists = exists(&binding.artifact);
+                binding.oci = image_of(binding, &images).and_then(|image| {
+                    let found = crate::facts::oci::resolve(&layouts, &image)?;
+                    Some(OciImage {
+                        image,
+                        layout: found.layout,
+                        manifest: found.manifest,
+                        layer_sha256: found.layer,
+                    })
+                });
+            }
         }
         facts.objects.extend(objects);
         facts.problems.extend(problems);
@@ -200,6 +236,22 @@ fn search(path: &Path, root: &Path) -> Vec<(PathBuf, String)> {
         })
         .map(|entry| (entry.path().to_path_buf(), display(entry.path())))
         .collect()
+}
+
+/// The image a binding runs: the one that matched `[[manifests.bind]]`, its container's, or
+/// the object's only one.
+fn image_of(binding: &Binding, images: &[(Option<String>, String)]) -> Option<String> {
+    if let Some(image) = &binding.image {
+        return Some(image.clone());
+    }
+    match &binding.container {
+        Some(name) => images
+            .iter()
+            .find(|(container, _)| container.as_ref() == Some(name))
+            .map(|(_, image)| image.clone()),
+        None if images.len() == 1 => Some(images[0].1.clone()),
+        None => None,
+    }
 }
 
 /// The YAML budget: generous for real manifests (helm output of a large chart is a few
@@ -378,6 +430,7 @@ fn bindings(value: &Value, bind: &[Bind]) -> Vec<Binding> {
                 memory_limits: Vec::new(),
                 capabilities: None,
                 sha256: None,
+                oci: None,
             });
         }
     }
@@ -401,6 +454,7 @@ fn bindings(value: &Value, bind: &[Bind]) -> Vec<Binding> {
                     memory_limits: Vec::new(),
                     capabilities: None,
                     sha256: None,
+                    oci: None,
                 });
             }
         }

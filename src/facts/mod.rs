@@ -10,6 +10,7 @@ pub mod ctx;
 pub mod git;
 pub mod manifests;
 pub mod models;
+pub mod oci;
 pub mod quantity;
 pub mod sbom;
 pub mod signature;
