@@ -44,6 +44,7 @@ deny contains finding if {
 	some [o, binding, a] in bound
 	binding.sha256 != null
 	binding.sha256 != a.sha256
+	binding.sha256 != object.get(a, ["signature", "unsigned_sha256"], null)
 	finding := {
 		"code": "manifest-digest-mismatch",
 		"artifact": a.path,

@@ -454,3 +454,53 @@ fn an_image_is_followed_to_its_wasm_layer_in_an_oci_layout() {
         assert_eq!(found, expected, "{image_of}: {:?}", report.findings);
     }
 }
+
+/// A signed artifact may be declared by its digest as built (before the signature section was
+/// added) or as signed; anything else is a mismatch.
+#[test]
+fn a_signed_artifact_matches_its_digest_before_signing_too() {
+    let sandbox = Sandbox::new();
+    let unsigned = module(Some(16));
+    sandbox.write("build/app.wasm", &unsigned);
+    std::fs::create_dir_all(sandbox.path().join("dist")).unwrap();
+    let (code, _, stderr) = run(sandbox.cmd().args([
+        "keygen",
+        "--secret-key",
+        "release.key",
+        "--public-key",
+        "release.pub",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = run(sandbox.cmd().args([
+        "sign",
+        "--secret-key",
+        "release.key",
+        "build/app.wasm",
+        "--output",
+        "dist/app.wasm",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let signed = std::fs::read(sandbox.path().join("dist/app.wasm")).unwrap();
+    assert_ne!(signed, unsigned);
+    let doc = facts(&sandbox, &["--no-compress", "dist"]);
+    assert_eq!(
+        doc["artifacts"][0]["signature"]["unsigned_sha256"],
+        sha256(&unsigned).as_str()
+    );
+    for (declared, mismatch) in [
+        (sha256(&unsigned), false),
+        (sha256(&signed), false),
+        ("1".repeat(64), true),
+    ] {
+        sandbox.write(
+            "deploy/app.yaml",
+            declaring(&format!("    wasmgate.dev/sha256: \"{declared}\"\n"), ""),
+        );
+        let (_, report, stderr) = check_json(&sandbox, &["--no-compress", "--no-base", "dist"]);
+        assert_eq!(
+            has(&report, "manifest-digest-mismatch", None),
+            mismatch,
+            "{declared}: {stderr}"
+        );
+    }
+}
