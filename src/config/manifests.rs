@@ -40,31 +40,31 @@ pub struct Bind {
 
 impl ManifestsConfig {
     pub(super) fn check(&self) -> Result<(), super::check::Fault> {
-        let paths = self.paths.iter().map(|p| ("paths", p));
-        let layouts = self.oci_layouts.iter().map(|p| ("oci_layouts", p));
-        for (index, (list, path)) in paths.chain(layouts).enumerate() {
-            let index = if list == "paths" {
-                index
-            } else {
-                index - self.paths.len()
-            };
-            let key = format!("manifests.{list}[{index}]");
-            let escapes = std::path::Path::new(path).components().any(|c| {
-                !matches!(
-                    c,
-                    std::path::Component::Normal(_) | std::path::Component::CurDir
-                )
-            });
-            if escapes {
-                return Err((
-                    key.clone(),
-                    format!("{key} must be a path inside the repository, relative to the root"),
-                ));
-            }
-        }
+        inside_root("manifests.paths", &self.paths)?;
+        inside_root("manifests.oci_layouts", &self.oci_layouts)?;
         for (index, bind) in self.bind.iter().enumerate() {
             super::check::glob(&format!("manifests.bind[{index}].image"), &bind.image)?;
         }
         Ok(())
     }
+}
+
+/// Every path is relative and stays inside the repository (no `..`, no root).
+fn inside_root(key: &str, paths: &[String]) -> Result<(), super::check::Fault> {
+    for (index, path) in paths.iter().enumerate() {
+        let escapes = std::path::Path::new(path).components().any(|c| {
+            !matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        });
+        if escapes {
+            let key = format!("{key}[{index}]");
+            return Err((
+                key.clone(),
+                format!("{key} must be a path inside the repository, relative to the root"),
+            ));
+        }
+    }
+    Ok(())
 }

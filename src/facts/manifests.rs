@@ -165,10 +165,20 @@ pub fn collect(options: &Options<'_>) -> Result<Option<ManifestFacts>, String> {
     }
     files.sort_by(|a, b| a.1.cmp(&b.1));
     files.dedup_by(|a, b| a.1 == b.1);
+    // The config check compiled them already; compiled once here for every object.
+    let globs: Vec<(globset::GlobMatcher, &Bind)> = options
+        .bind
+        .iter()
+        .filter_map(|b| {
+            globset::Glob::new(&b.image)
+                .ok()
+                .map(|g| (g.compile_matcher(), b))
+        })
+        .collect();
     let parsed: Vec<(Vec<ManifestObject>, Vec<ManifestProblem>)> = files
         .par_iter()
         .map(|(path, display)| {
-            let (mut objects, problems) = read(path, display, options.bind);
+            let (mut objects, problems) = read(path, display, &globs);
             if let Some(base) = options.base.and_then(|base| base(path)) {
                 with_base_objects(&mut objects, &base, display);
             }
@@ -272,7 +282,14 @@ fn yaml_options() -> serde_saphyr::Options {
     options
 }
 
-fn read(path: &Path, display: &str, bind: &[Bind]) -> (Vec<ManifestObject>, Vec<ManifestProblem>) {
+/// `[[manifests.bind]]` with its image glob compiled.
+type Globs<'a> = [(globset::GlobMatcher, &'a Bind)];
+
+fn read(
+    path: &Path,
+    display: &str,
+    bind: &Globs<'_>,
+) -> (Vec<ManifestObject>, Vec<ManifestProblem>) {
     let problem = |line: u64, column: u64, message: String| ManifestProblem {
         file: display.to_string(),
         line,
@@ -322,7 +339,7 @@ fn identity(object: &ManifestObject) -> (&str, &str, Option<&str>, Option<&str>)
 fn parse(
     bytes: &[u8],
     display: &str,
-    bind: &[Bind],
+    bind: &Globs<'_>,
 ) -> (Vec<ManifestObject>, Vec<ManifestProblem>) {
     let problem = |line: u64, column: u64, message: String| ManifestProblem {
         file: display.to_string(),
@@ -377,7 +394,7 @@ fn object(
     line: u64,
     column: u64,
     value: Value,
-    bind: &[Bind],
+    bind: &Globs<'_>,
 ) -> Option<ManifestObject> {
     let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
     let api_version = text(value.get("apiVersion"))?;
@@ -401,7 +418,7 @@ fn object(
 }
 
 /// The artifacts an object deploys: its annotations first, then `[[manifests.bind]]` by image.
-fn bindings(value: &Value, bind: &[Bind]) -> Vec<Binding> {
+fn bindings(value: &Value, globs: &Globs<'_>) -> Vec<Binding> {
     let mut found = Vec::new();
     if let Some(annotations) = value
         .pointer("/metadata/annotations")
@@ -434,16 +451,8 @@ fn bindings(value: &Value, bind: &[Bind]) -> Vec<Binding> {
             });
         }
     }
-    let globs: Vec<(globset::GlobMatcher, &Bind)> = bind
-        .iter()
-        .filter_map(|b| {
-            globset::Glob::new(&b.image)
-                .ok()
-                .map(|g| (g.compile_matcher(), b))
-        })
-        .collect();
     for (container, image) in images(value) {
-        for (glob, entry) in &globs {
+        for (glob, entry) in globs {
             if glob.is_match(&image) {
                 found.push(Binding {
                     artifact: entry.artifact.clone(),
@@ -473,10 +482,8 @@ fn declare(value: &Value, binding: &mut Binding) {
     let annotation = |key: &str| annotations.and_then(|a| a.get(key)).and_then(Value::as_str);
     let mut limits = Vec::new();
     let mut quantity = |source: String, value: &Value| {
-        let written = match value {
-            Value::String(text) => text.clone(),
-            Value::Number(number) => number.to_string(),
-            _ => return,
+        let Some(written) = written(value) else {
+            return;
         };
         let (bytes, problem) = match crate::facts::quantity::memory_bytes(&written) {
             Ok(bytes) => (Some(u64::try_from(bytes).unwrap_or(u64::MAX)), None),
@@ -502,10 +509,8 @@ fn declare(value: &Value, binding: &mut Binding) {
         quantity("annotation wasmgate.dev/max-memory".to_string(), limit);
     }
     let mebibytes = |source: String, value: &Value, limits: &mut Vec<DeclaredMemory>| {
-        let written = match value {
-            Value::String(text) => text.clone(),
-            Value::Number(number) => number.to_string(),
-            _ => return,
+        let Some(written) = written(value) else {
+            return;
         };
         let parsed = written.trim().parse::<u64>().ok();
         limits.push(DeclaredMemory {
@@ -556,6 +561,15 @@ fn declare(value: &Value, binding: &mut Binding) {
             .trim_start_matches("sha256:")
             .to_ascii_lowercase()
     });
+}
+
+/// A limit as written: YAML gives `64Mi` as a string and `128` as a number.
+fn written(value: &Value) -> Option<String> {
+    match value {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    }
 }
 
 /// `resources.limits.memory` of every container of the object's pod specs, by container name.

@@ -98,11 +98,12 @@ struct Keys {
     limit: u64,
 }
 
-/// The fields one struct serialised, in order, and an object with those keys and null values.
+/// The fields one struct serialised, in order, and a frozen object with those keys and null
+/// values.
 struct Shape {
     names: Vec<&'static str>,
     keys: Vec<Value>,
-    template: Value,
+    template: regorus::value::Object,
 }
 
 impl Shape {
@@ -169,15 +170,20 @@ impl Keys {
             None => {
                 let names: Vec<&'static str> = fields.iter().map(|(name, _)| *name).collect();
                 let keys: Vec<Value> = names.iter().map(|name| self.get(name)).collect();
-                let template = keys
+                let entries = keys
                     .iter()
                     .map(|key| (key.clone(), Value::Null))
                     .collect::<BTreeMap<_, _>>();
+                // Freezing happens on the way into a value; the copy kept is the frozen one.
+                let template = match Value::from(entries) {
+                    Value::Object(object) => (*object).clone(),
+                    _ => regorus::value::Object::new(),
+                };
                 let shapes = self.shapes.entry(id).or_default();
                 shapes.push(Shape {
                     names,
                     keys,
-                    template: Value::from(template),
+                    template,
                 });
                 shapes.len() - 1
             }
@@ -185,11 +191,8 @@ impl Keys {
         let Some(shape) = self.shapes.get(&id).and_then(|shapes| shapes.get(index)) else {
             return Value::Null;
         };
-        let Ok(template) = shape.template.as_object() else {
-            return Value::Null;
-        };
         // A frozen object stays frozen when only its values change.
-        let mut object = template.clone();
+        let mut object = shape.template.clone();
         for (key, (_, value)) in shape.keys.iter().zip(fields) {
             if let Some(slot) = object.get_mut(key) {
                 *slot = value;
