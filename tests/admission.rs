@@ -61,6 +61,15 @@ fn sandbox(policy: &str) -> Sandbox {
     sandbox
 }
 
+/// The line of the verbatim policy's `contains` call.
+fn contains_line() -> usize {
+    VERBATIM
+        .lines()
+        .position(|l| l.starts_with("contains("))
+        .unwrap()
+        + 1
+}
+
 #[test]
 fn the_verbatim_policy_is_exit_2_at_its_contains_line() {
     let sandbox = sandbox(VERBATIM);
@@ -69,16 +78,38 @@ fn the_verbatim_policy_is_exit_2_at_its_contains_line() {
             .cmd()
             .args(["check", "--no-compress", "--no-base", "dist"]));
     assert_eq!(code, 2, "{stderr}");
-    let line = VERBATIM
-        .lines()
-        .position(|l| l.starts_with("contains("))
-        .unwrap()
-        + 1;
+    let line = contains_line();
     assert!(
         stderr.contains(&format!("policies/admission/wasm.rego:{line}:")),
         "{stderr}"
     );
-    assert!(stderr.contains("`contains` expects string"), "{stderr}");
+    // miette wraps the message; the words are checked one line at a time.
+    assert!(stderr.contains("`contains` expects (haystack:"), "{stderr}");
+    assert!(stderr.contains("rego_type_error"), "{stderr}");
+}
+
+/// OPA refuses the call when it compiles the policy; so does wasmgate, even when no object
+/// would ever reach the rule (here: no WasmModule at all).
+#[test]
+fn the_verbatim_policy_is_refused_before_any_object_reaches_it() {
+    let sandbox = sandbox(VERBATIM);
+    sandbox.write(
+        "deploy/module.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n",
+    );
+    let (code, _, stderr) =
+        run(sandbox
+            .cmd()
+            .args(["check", "--no-compress", "--no-base", "dist"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "policies/admission/wasm.rego:{}:",
+            contains_line()
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("does not type-check"), "{stderr}");
 }
 
 #[test]
@@ -277,6 +308,100 @@ print(json.dumps(sorted(result[0]["x"])))
         .collect();
     ours.sort();
     assert_eq!(ours, from_opa, "{stderr}");
+}
+
+/// The lines of the type errors the Go OPA reports when it compiles `policy` (Rego v1).
+fn opa_type_error_lines(opa: &std::ffi::OsStr, sandbox: &Sandbox, policy: &str) -> Vec<usize> {
+    sandbox.write("typed.rego", policy);
+    let script = r#"
+import json, re, sys
+sys.path.insert(0, sys.argv[1])
+from opa_bindings import OpaEngine
+engine = OpaEngine()
+try:
+    engine.add_policy("typed.rego", open("typed.rego").read())
+    engine.eval_query("x := data", {})
+    print("[]")
+except Exception as error:
+    print(json.dumps(sorted(int(n) for n in re.findall(r"typed\.rego:(\d+): rego_type_error", str(error)))))
+"#;
+    let output = std::process::Command::new("python3")
+        .current_dir(sandbox.path())
+        .args(["-c", script])
+        .arg(opa)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// The calls wasmgate refuses before evaluation are calls the Go OPA refuses too, at the same
+/// lines; the fixed policy type-checks in both.
+#[test]
+fn type_errors_match_the_real_opa() {
+    let Some(opa) = std::env::var_os("WASMGATE_OPA_PY") else {
+        common::skip("the OPA bindings (WASMGATE_OPA_PY; .ci/run installs them)");
+        return;
+    };
+    let sandbox = sandbox(&fixed());
+    let v1 = |text: &str| {
+        text.replace("deny[msg] {", "deny contains msg if {")
+            .replacen(
+                "package apexlogic.wasm.policy\n",
+                "package apexlogic.wasm.policy\nimport rego.v1\n",
+                1,
+            )
+    };
+    let several = r#"package apexlogic.wasm.policy
+import rego.v1
+
+k := {"a"}
+
+deny contains msg if {
+	startswith(k, "a")
+	x := [1]
+	y := x
+	lower(y)
+	count(5)
+	msg := sprintf("%v", "a")
+}
+"#;
+    for (policy, expected) in [
+        (v1(VERBATIM), vec![contains_line() + 1]),
+        (several.to_string(), vec![7, 10, 11, 12]),
+        (fixed_v1(), vec![]),
+    ] {
+        assert_eq!(opa_type_error_lines(&opa, &sandbox, &policy), expected);
+        sandbox.write("policies/admission/wasm.rego", &policy);
+        sandbox.write(
+            "wasmgate.toml",
+            "[admission]\npolicies = [\"policies/admission\"]\n",
+        );
+        let (code, _, stderr) =
+            run(sandbox
+                .cmd()
+                .args(["check", "--no-compress", "--no-base", "dist"]));
+        match expected.as_slice() {
+            [] => assert_ne!(code, 2, "{stderr}"),
+            [first, rest @ ..] => {
+                assert_eq!(code, 2, "{stderr}");
+                assert!(
+                    stderr.contains(&format!("policies/admission/wasm.rego:{first}:")),
+                    "{stderr}"
+                );
+                if !rest.is_empty() {
+                    assert!(
+                        stderr.contains(&format!("(and {} more type errors)", rest.len())),
+                        "{stderr}"
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// A change to an object that exists at the merge-base is an UPDATE with its `oldObject`; a new

@@ -154,18 +154,31 @@ fn rego_v1_by_default_and_v0_on_request() {
 
 #[test]
 fn v0_builtin_type_error_is_exit_2_at_file_line_col() {
+    // The argument's type is known only when the call runs: regorus reports it then.
     let sandbox = sandbox(
-        "package wasmgate\n\ndeny[msg] {\n  x := count(5)\n  msg := sprintf(\"%v\", [x])\n}\n",
+        "package wasmgate\n\ndeny[msg] {\n  x := count(input.artifacts[0].size.raw)\n  msg := sprintf(\"%v\", [x])\n}\n",
     );
     let (code, stdout, stderr) = run(sandbox.cmd().args(["check", "--rego-v0"]));
     assert_eq!(code, 2, "{stdout}");
-    assert!(stderr.contains("policies/team.rego:4:14"), "{stderr}");
+    assert!(stderr.contains("policies/team.rego:4:37"), "{stderr}");
     assert!(stderr.contains("`count` requires"), "{stderr}");
     assert!(
-        stderr.contains("count(5)"),
+        stderr.contains("count(input.artifacts[0].size.raw)"),
         "the labelled line is shown:\n{stderr}"
     );
     assert!(!stdout.contains("pass"));
+}
+
+/// A literal of the wrong type is refused before evaluation, as OPA's compiler does.
+#[test]
+fn a_literal_of_the_wrong_type_is_refused_before_evaluation() {
+    let sandbox = sandbox(
+        "package wasmgate\n\ndeny[msg] {\n  input.never_there\n  x := count(5)\n  msg := sprintf(\"%v\", [x])\n}\n",
+    );
+    let (code, stdout, stderr) = run(sandbox.cmd().args(["check", "--rego-v0"]));
+    assert_eq!(code, 2, "{stdout}");
+    assert!(stderr.contains("policies/team.rego:5:8"), "{stderr}");
+    assert!(stderr.contains("does not type-check"), "{stderr}");
 }
 
 #[test]

@@ -100,6 +100,27 @@ pub enum Error {
         span: Option<SourceSpan>,
     },
 
+    /// A builtin called with arguments of a type it never accepts.
+    #[error("policy {file} does not type-check: {message}")]
+    #[diagnostic(
+        code(wasmgate::policy::type_error),
+        help(
+            "pass the builtin the type it takes (to test membership in a set, write `x in s` or `s[x]`), or guard the value with is_string/is_set"
+        )
+    )]
+    PolicyType {
+        /// The file, line and column.
+        file: String,
+        /// What is wrong.
+        message: String,
+        /// The file's text.
+        #[source_code]
+        src: NamedSource<String>,
+        /// Where.
+        #[label("this call")]
+        span: Option<SourceSpan>,
+    },
+
     /// A policy that failed while evaluating.
     #[error("policy evaluation failed in {file}: {message}")]
     #[diagnostic(

@@ -6,6 +6,7 @@ pub mod admission;
 pub mod builtin;
 mod eval;
 mod location;
+mod typecheck;
 
 use std::collections::BTreeMap;
 use std::num::NonZeroU32;
@@ -97,6 +98,7 @@ pub fn load(options: &PolicyOptions) -> Result<PolicySet, Error> {
             .or_insert_with(|| source.name.clone());
         sources.insert(source.name.clone(), source.text.clone());
     }
+    type_check(&mut engine, &sources)?;
     let mut skipped = Vec::new();
     for (package, file) in user_packages {
         if builtin_packages.contains(&package) {
@@ -128,6 +130,30 @@ pub fn load(options: &PolicyOptions) -> Result<PolicySet, Error> {
         packages,
         skipped,
         timeout_ms: options.timeout_ms,
+    })
+}
+
+/// Refuses the calls OPA's type checker refuses, wherever they are: regorus alone would only
+/// fail once an input reaches them, and until then the gate would pass.
+fn type_check(engine: &mut Engine, sources: &BTreeMap<String, String>) -> Result<(), Error> {
+    let errors = typecheck::check(engine.get_modules());
+    let Some(first) = errors.first() else {
+        return Ok(());
+    };
+    let text = sources.get(&first.file).cloned().unwrap_or_default();
+    let line = usize::try_from(first.line).unwrap_or(usize::MAX);
+    let column = usize::try_from(first.column).unwrap_or(usize::MAX);
+    let span = location::offset(&text, line, column).map(|at| miette::SourceSpan::from((at, 1)));
+    let more = match errors.len() - 1 {
+        0 => String::new(),
+        1 => " (and 1 more type error)".to_string(),
+        n => format!(" (and {n} more type errors)"),
+    };
+    Err(Error::PolicyType {
+        file: format!("{}:{}:{}", first.file, first.line, first.column),
+        message: format!("{}{more}", first.message),
+        src: miette::NamedSource::new(first.file.clone(), text),
+        span,
     })
 }
 
