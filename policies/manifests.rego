@@ -25,6 +25,7 @@ deny contains finding if {
 		"file": o.file,
 		"line": o.line,
 		"column": o.column,
+		"field": binding.field,
 		"msg": sprintf("%s %s (%s:%d) deploys %s, which is not in the repository", [o.kind, object.get(o, "name", "(unnamed)"), o.file, o.line, binding.artifact]),
 		"details": {"object": {"kind": o.kind, "name": o.name, "file": o.file, "line": o.line}, "binding": binding},
 	}
@@ -51,6 +52,7 @@ deny contains finding if {
 		"file": o.file,
 		"line": o.line,
 		"column": o.column,
+		"field": binding.sha256_field,
 		"msg": sprintf("%s declares sha256 %s for %s, but its bytes hash to %s", [named(o), binding.sha256, a.path, a.sha256]),
 		"details": {"declared": binding.sha256, "actual": a.sha256, "object": named(o)},
 	}
@@ -66,6 +68,7 @@ deny contains finding if {
 		"file": o.file,
 		"line": o.line,
 		"column": o.column,
+		"field": binding.field,
 		"msg": sprintf("%s runs %s, whose wasm layer in %s is %s, but %s hashes to %s", [named(o), binding.oci.image, binding.oci.layout, layer_text(binding.oci.layer_sha256), a.path, a.sha256]),
 		"details": {"declared": binding.oci.layer_sha256, "actual": a.sha256, "object": named(o), "oci": binding.oci},
 	}
@@ -94,6 +97,7 @@ deny contains finding if {
 		"file": o.file,
 		"line": o.line,
 		"column": o.column,
+		"field": [l.field | some l in binding.memory_limits; l.bytes == limit][0],
 		"msg": sprintf("%s declares at most %d bytes of memory for %s, but its linear memory can grow to %s; fitting the limit is necessary, not sufficient (the pod also holds the runtime)", [named(o), limit, a.path, ceiling_text(ceiling)]),
 		"details": {"limit_bytes": limit, "linear_memory_max_bytes": ceiling, "limits": binding.memory_limits},
 	}
@@ -120,6 +124,7 @@ warn contains finding if {
 		"file": o.file,
 		"line": o.line,
 		"column": o.column,
+		"field": l.field,
 		"msg": sprintf("%s: %s %s", [named(o), l.source, l.problem]),
 		"details": l,
 	}
@@ -148,6 +153,7 @@ deny contains finding if {
 		"file": o.file,
 		"line": o.line,
 		"column": o.column,
+		"field": binding.capabilities_field,
 		"msg": sprintf("%s does not declare %s, which %s imports", [named(o), imported.shown, a.path]),
 		"details": {"import": imported.shown, "declared": binding.capabilities},
 	}
@@ -164,6 +170,7 @@ warn contains finding if {
 		"file": o.file,
 		"line": o.line,
 		"column": o.column,
+		"field": binding.capabilities_field,
 		"msg": sprintf("%s declares %s, which %s does not import", [named(o), capability, a.path]),
 		"details": {"capability": capability},
 	}

@@ -406,9 +406,23 @@ pub fn check(request: &CheckRequest, progress: &dyn Progress) -> Result<Report, 
     if let Some(admission) = &admission {
         raw.extend(policy::admission::evaluate(admission, reviews)?);
     }
+    if let Some(manifests) = &document.manifests {
+        at_fields(&mut raw, manifests);
+    }
     let report = findings::report(&document, raw, &policies, &request.config, &snippets);
     crate::background::drop_later(document);
     Ok(report)
+}
+
+/// A finding that names the offending field of a manifest object points at that field.
+fn at_fields(raw: &mut [policy::RawFinding], manifests: &facts::manifests::ManifestFacts) {
+    for finding in raw {
+        if let (Some((file, line, column)), Some(field)) = (&mut finding.file, &finding.field) {
+            if let Some(at) = manifests.field_position(file, *line, field) {
+                (*line, *column) = at;
+            }
+        }
+    }
 }
 
 fn unreadable(path: &ArtifactPath, reason: String) -> RefusedArtifact {

@@ -205,6 +205,85 @@ warn contains msg if {
     assert_eq!(warning.artifact.as_deref(), Some("dist/app.wasm"));
 }
 
+/// A result that names the offending field is located at it (SARIF gets that line); a field
+/// the object lacks falls back to its nearest parent; a `field` that is no path is exit 2.
+#[test]
+fn a_result_that_names_a_field_points_at_it() {
+    let sandbox = Sandbox::new();
+    sandbox.wasm("dist/app.wasm", "app");
+    sandbox.write("deploy/module.yaml", MODULE);
+    sandbox.write(
+        "admission/fields.rego",
+        r#"package fields
+import rego.v1
+deny contains {"msg": "too much memory", "field": "request.object.spec.memory_limit_mb"} if {
+	input.request.object.spec.memory_limit_mb > 64
+}
+deny contains {"msg": "no fs_write", "field": ["spec", "imported_functions", i, "name"]} if {
+	some i, f in input.request.object.spec.imported_functions
+	f.name == "fs_write"
+}
+warn contains {"msg": "no owner", "field": "metadata.labels.owner"} if {
+	not input.request.object.metadata.labels.owner
+}
+"#,
+    );
+    sandbox.write("wasmgate.toml", "[admission]\npolicies = [\"admission\"]\n");
+    let (code, report, stderr) = check_json(&sandbox, &["--no-compress", "--no-base", "dist"]);
+    assert_eq!(code, 1, "{stderr}");
+    let line_of = |text: &str| MODULE.lines().position(|l| l.contains(text)).unwrap() + 1;
+    let at = |message: &str| {
+        let finding = report
+            .findings
+            .iter()
+            .find(|f| f.message.ends_with(message))
+            .unwrap_or_else(|| panic!("{message}: {:?}", report.findings));
+        let location = finding.location.as_ref().unwrap();
+        (location.file.clone(), location.line, location.column)
+    };
+    let file = "deploy/module.yaml".to_string();
+    assert_eq!(
+        at("too much memory"),
+        (file.clone(), line_of("memory_limit_mb"), 3)
+    );
+    assert_eq!(
+        at("no fs_write"),
+        (file.clone(), line_of("name: fs_write"), 7)
+    );
+    // No labels at all: the place to add them is metadata.
+    assert_eq!(at("no owner"), (file.clone(), line_of("metadata:"), 1));
+    let (_, sarif, _) = run(sandbox.cmd().args([
+        "check",
+        "--no-compress",
+        "--no-base",
+        "--format",
+        "sarif",
+        "dist",
+    ]));
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    let lines: Vec<u64> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64())
+        .collect();
+    assert!(
+        lines.contains(&(line_of("name: fs_write") as u64)),
+        "{lines:?}"
+    );
+
+    sandbox.write(
+        "admission/fields.rego",
+        "package fields\nimport rego.v1\ndeny contains {\"msg\": \"x\", \"field\": 7} if true\n",
+    );
+    let (code, _, stderr) =
+        run(sandbox
+            .cmd()
+            .args(["check", "--no-compress", "--no-base", "dist"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("`field` is a number"), "{stderr}");
+}
+
 #[test]
 fn gatekeeper_violations_and_a_missing_policy_path() {
     let sandbox = Sandbox::new();

@@ -141,21 +141,27 @@ fn gitops_example_gives_its_verdict() {
         })
         .collect();
     denies.sort();
+    let line_of = |file: &str, text: &str| {
+        let manifest = std::fs::read_to_string(format!("examples/gitops/{file}")).unwrap();
+        let line = manifest.lines().position(|l| l.contains(text)).unwrap() + 1;
+        format!("{file}:{line}")
+    };
     let deny = |code: &str, artifact: &str, at: &str| {
         (code.to_string(), Some(artifact.to_string()), at.to_string())
     };
     assert_eq!(
         denies,
         [
+            // At the limit that holds, not at the document.
             deny(
                 "manifest-memory-drift",
                 "dist/cli.wasm",
-                "deploy/cli.yaml:2"
+                &line_of("deploy/cli.yaml", "memory: 256Mi")
             ),
             deny(
                 "manifest-memory-drift",
                 "dist/filter.wasm",
-                "deploy/filter.yaml:2"
+                &line_of("deploy/filter.yaml", "apexlogic.com/max-memory-mb")
             ),
             deny(
                 "policy-violation",

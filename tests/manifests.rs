@@ -106,10 +106,21 @@ fn a_binding_to_an_artifact_that_is_not_there_is_a_located_deny() {
         "{}",
         missing.message
     );
+    // At the image that binds the artifact; the message names the object's own line.
     let location = missing.location.as_ref().unwrap();
+    let image_line = MODULE
+        .lines()
+        .position(|l| l.contains("image: ghcr.io/acme/web"))
+        .unwrap()
+        + 1;
     assert_eq!(
-        (location.file.as_str(), location.line),
-        ("deploy/app.yaml", 11)
+        (location.file.as_str(), location.line, location.column),
+        ("deploy/app.yaml", image_line, 11)
+    );
+    assert!(
+        missing.message.contains("(deploy/app.yaml:11)"),
+        "{}",
+        missing.message
     );
 }
 

@@ -162,7 +162,7 @@ pub enum Error {
     #[diagnostic(
         code(wasmgate::policy::result),
         help(
-            "deny/warn/violation rules must produce strings or objects with a string `msg` (and optional `code`, `artifact`, `details`)"
+            "deny/warn/violation rules must produce strings or objects with a string `msg` (and optional `code`, `artifact`, `file`, `line`, `column`, `field`, `help`, `details`)"
         )
     )]
     PolicyResult {

@@ -23,6 +23,17 @@ pub struct ManifestFacts {
     pub problems: Vec<ManifestProblem>,
 }
 
+impl ManifestFacts {
+    /// Line and column of `pointer` in the object of `file` that starts at `line`.
+    pub fn field_position(&self, file: &str, line: u64, pointer: &str) -> Option<(u64, u64)> {
+        self.objects
+            .iter()
+            .find(|o| o.file == file && o.line == line)?
+            .positions
+            .position(pointer)
+    }
+}
+
 /// One Kubernetes-style object of a manifest.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ManifestObject {
@@ -49,6 +60,10 @@ pub struct ManifestObject {
     /// the merge-base: what a `kubectl apply` of this change updates; null when it is new or
     /// there is no base.
     pub base_object: Option<Value>,
+    /// Where each field of the document is, for findings that name one.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub positions: crate::facts::located_yaml::Positions,
 }
 
 /// An object deploys an artifact.
@@ -62,6 +77,8 @@ pub struct Binding {
     pub via: String,
     /// The image reference that matched, for `bind`.
     pub image: Option<String>,
+    /// JSON pointer (in `object`) of what binds it: the annotation, or the image field.
+    pub field: String,
     /// The artifact is a regular file in the repository.
     pub exists: bool,
     /// Memory limits the object declares for it (the smallest is the one that holds).
@@ -69,8 +86,12 @@ pub struct Binding {
     /// The host functions or interfaces it declares (`spec.imported_functions[].name`, or the
     /// comma-separated annotation `wasmgate.dev/capabilities`); null when it declares none.
     pub capabilities: Option<Vec<String>>,
+    /// JSON pointer of the first declaration of `capabilities`; null when there is none.
+    pub capabilities_field: Option<String>,
     /// The digest it declares (annotation `wasmgate.dev/sha256`, hex); null when none.
     pub sha256: Option<String>,
+    /// JSON pointer of the annotation that declares `sha256`; null when there is none.
+    pub sha256_field: Option<String>,
     /// Its image followed in `[manifests] oci_layouts`: `layout`, `manifest` (the OCI
     /// manifest digest the reference names) and `layer_sha256` (of its wasm layer, which is
     /// the raw `.wasm`); null when the image is in no layout.
@@ -96,6 +117,8 @@ pub struct DeclaredMemory {
     /// Where: `resources.limits.memory` of a container, `spec.resources.limits.memory`, an
     /// annotation, or `spec.memory_limit_mb`.
     pub source: String,
+    /// The same place as a JSON pointer in `object`.
+    pub field: String,
     /// The value as written.
     pub value: String,
     /// In bytes (Kubernetes quantities exactly; `…-mb` values as MiB); null when it is not a
@@ -250,15 +273,15 @@ fn search(path: &Path, root: &Path) -> Vec<(PathBuf, String)> {
 
 /// The image a binding runs: the one that matched `[[manifests.bind]]`, its container's, or
 /// the object's only one.
-fn image_of(binding: &Binding, images: &[(Option<String>, String)]) -> Option<String> {
+fn image_of(binding: &Binding, images: &[Image]) -> Option<String> {
     if let Some(image) = &binding.image {
         return Some(image.clone());
     }
     match &binding.container {
         Some(name) => images
             .iter()
-            .find(|(container, _)| container.as_ref() == Some(name))
-            .map(|(_, image)| image.clone()),
+            .find(|(container, _, _)| container.as_ref() == Some(name))
+            .map(|(_, image, _)| image.clone()),
         None if images.len() == 1 => Some(images[0].1.clone()),
         None => None,
     }
@@ -353,9 +376,7 @@ fn parse(
             vec![problem(1, 1, "it is not UTF-8 text".to_string())],
         );
     };
-    let documents: Result<Vec<serde_saphyr::Spanned<Value>>, _> =
-        serde_saphyr::from_str_multiple_with_options(text, yaml_options());
-    let documents = match documents {
+    let documents = match crate::facts::located_yaml::documents(text, yaml_options()) {
         Ok(documents) => documents,
         Err(error) => {
             let (line, column) = error
@@ -375,16 +396,7 @@ fn parse(
     };
     let objects = documents
         .into_iter()
-        .filter_map(|document| {
-            let at = &document.defined;
-            object(
-                display,
-                at.line().max(1),
-                at.column().max(1),
-                document.value,
-                bind,
-            )
-        })
+        .filter_map(|(line, column, document)| object(display, line, column, document, bind))
         .collect();
     (objects, Vec::new())
 }
@@ -393,9 +405,10 @@ fn object(
     file: &str,
     line: u64,
     column: u64,
-    value: Value,
+    document: crate::facts::located_yaml::Located,
     bind: &Globs<'_>,
 ) -> Option<ManifestObject> {
+    let crate::facts::located_yaml::Located { value, positions } = document;
     let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
     let api_version = text(value.get("apiVersion"))?;
     let kind = text(value.get("kind"))?;
@@ -414,6 +427,7 @@ fn object(
         bindings,
         object: value,
         base_object: None,
+        positions,
     })
 }
 
@@ -443,15 +457,18 @@ fn bindings(value: &Value, globs: &Globs<'_>) -> Vec<Binding> {
                 container,
                 via: "annotation".to_string(),
                 image: None,
+                field: annotation_pointer(key),
                 exists: false,
                 memory_limits: Vec::new(),
                 capabilities: None,
+                capabilities_field: None,
                 sha256: None,
+                sha256_field: None,
                 oci: None,
             });
         }
     }
-    for (container, image) in images(value) {
+    for (container, image, pointer) in images(value) {
         for (glob, entry) in globs {
             if glob.is_match(&image) {
                 found.push(Binding {
@@ -459,10 +476,13 @@ fn bindings(value: &Value, globs: &Globs<'_>) -> Vec<Binding> {
                     container: container.clone(),
                     via: "bind".to_string(),
                     image: Some(image.clone()),
+                    field: pointer.clone(),
                     exists: false,
                     memory_limits: Vec::new(),
                     capabilities: None,
+                    capabilities_field: None,
                     sha256: None,
+                    sha256_field: None,
                     oci: None,
                 });
             }
@@ -481,7 +501,7 @@ fn declare(value: &Value, binding: &mut Binding) {
         .and_then(Value::as_object);
     let annotation = |key: &str| annotations.and_then(|a| a.get(key)).and_then(Value::as_str);
     let mut limits = Vec::new();
-    let mut quantity = |source: String, value: &Value| {
+    let mut quantity = |source: String, field: String, value: &Value| {
         let Some(written) = written(value) else {
             return;
         };
@@ -491,44 +511,70 @@ fn declare(value: &Value, binding: &mut Binding) {
         };
         limits.push(DeclaredMemory {
             source,
+            field,
             value: written,
             bytes,
             problem,
         });
     };
-    for (container, limit) in container_limits(value) {
+    for (container, field, limit) in container_limits(value) {
         if binding.container.is_none() || binding.container == container {
             let name = container.as_deref().unwrap_or("(unnamed)");
-            quantity(format!("container {name} resources.limits.memory"), limit);
+            quantity(
+                format!("container {name} resources.limits.memory"),
+                field,
+                limit,
+            );
         }
     }
-    if let Some(limit) = value.pointer("/spec/resources/limits/memory") {
-        quantity("spec.resources.limits.memory".to_string(), limit);
+    let spec_limit = "/spec/resources/limits/memory";
+    if let Some(limit) = value.pointer(spec_limit) {
+        quantity(
+            "spec.resources.limits.memory".to_string(),
+            spec_limit.to_string(),
+            limit,
+        );
     }
     if let Some(limit) = annotations.and_then(|a| a.get("wasmgate.dev/max-memory")) {
-        quantity("annotation wasmgate.dev/max-memory".to_string(), limit);
+        quantity(
+            "annotation wasmgate.dev/max-memory".to_string(),
+            annotation_pointer("wasmgate.dev/max-memory"),
+            limit,
+        );
     }
-    let mebibytes = |source: String, value: &Value, limits: &mut Vec<DeclaredMemory>| {
-        let Some(written) = written(value) else {
-            return;
+    let mebibytes =
+        |source: String, field: String, value: &Value, limits: &mut Vec<DeclaredMemory>| {
+            let Some(written) = written(value) else {
+                return;
+            };
+            let parsed = written.trim().parse::<u64>().ok();
+            limits.push(DeclaredMemory {
+                source,
+                field,
+                bytes: parsed.map(|mb| mb.saturating_mul(1 << 20)),
+                problem: parsed
+                    .is_none()
+                    .then(|| format!("`{written}` is not a whole number of MiB")),
+                value: written,
+            });
         };
-        let parsed = written.trim().parse::<u64>().ok();
-        limits.push(DeclaredMemory {
-            source,
-            bytes: parsed.map(|mb| mb.saturating_mul(1 << 20)),
-            problem: parsed
-                .is_none()
-                .then(|| format!("`{written}` is not a whole number of MiB")),
-            value: written,
-        });
-    };
     for (key, limit) in annotations.into_iter().flatten() {
         if key.ends_with("/max-memory-mb") {
-            mebibytes(format!("annotation {key}"), limit, &mut limits);
+            mebibytes(
+                format!("annotation {key}"),
+                annotation_pointer(key),
+                limit,
+                &mut limits,
+            );
         }
     }
     if let Some(limit) = value.pointer("/spec/memory_limit_mb") {
-        mebibytes("spec.memory_limit_mb".to_string(), limit, &mut limits);
+        mebibytes(
+            "spec.memory_limit_mb".to_string(),
+            "/spec/memory_limit_mb".to_string(),
+            limit,
+            &mut limits,
+        );
     }
     binding.memory_limits = limits;
     let mut capabilities: Option<Vec<String>> = None;
@@ -541,6 +587,7 @@ fn declare(value: &Value, binding: &mut Binding) {
             .filter_map(|f| f.get("name").and_then(Value::as_str))
             .map(str::to_string);
         capabilities.get_or_insert_with(Vec::new).extend(names);
+        binding.capabilities_field = Some("/spec/imported_functions".to_string());
     }
     if let Some(list) = annotation("wasmgate.dev/capabilities") {
         let names = list
@@ -549,6 +596,9 @@ fn declare(value: &Value, binding: &mut Binding) {
             .filter(|n| !n.is_empty())
             .map(str::to_string);
         capabilities.get_or_insert_with(Vec::new).extend(names);
+        binding
+            .capabilities_field
+            .get_or_insert_with(|| annotation_pointer("wasmgate.dev/capabilities"));
     }
     if let Some(names) = capabilities.as_mut() {
         names.sort();
@@ -561,6 +611,18 @@ fn declare(value: &Value, binding: &mut Binding) {
             .trim_start_matches("sha256:")
             .to_ascii_lowercase()
     });
+    binding.sha256_field = binding
+        .sha256
+        .as_ref()
+        .map(|_| annotation_pointer("wasmgate.dev/sha256"));
+}
+
+/// The JSON pointer of an annotation (`/` in its key escaped as RFC 6901 says).
+fn annotation_pointer(key: &str) -> String {
+    format!(
+        "/metadata/annotations/{}",
+        crate::facts::located_yaml::segment(key)
+    )
 }
 
 /// A limit as written: YAML gives `64Mi` as a string and `128` as a number.
@@ -572,31 +634,37 @@ fn written(value: &Value) -> Option<String> {
     }
 }
 
-/// `resources.limits.memory` of every container of the object's pod specs, by container name.
-fn container_limits(value: &Value) -> Vec<(Option<String>, &Value)> {
+/// Every container of the object's pod specs: its name, its JSON pointer, and itself.
+fn containers(value: &Value) -> Vec<(Option<String>, String, &Value)> {
     let mut found = Vec::new();
-    for pointer in POD_SPECS {
-        let Some(spec) = value.pointer(pointer) else {
+    for spec_pointer in POD_SPECS {
+        let Some(spec) = value.pointer(spec_pointer) else {
             continue;
         };
         for list in ["containers", "initContainers"] {
-            for container in spec
-                .get(list)
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                if let Some(limit) = container.pointer("/resources/limits/memory") {
-                    let name = container
-                        .get("name")
-                        .and_then(Value::as_str)
-                        .map(str::to_string);
-                    found.push((name, limit));
-                }
+            let items = spec.get(list).and_then(Value::as_array);
+            for (i, container) in items.into_iter().flatten().enumerate() {
+                let name = container
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+                found.push((name, format!("{spec_pointer}/{list}/{i}"), container));
             }
         }
     }
     found
+}
+
+/// `resources.limits.memory` of every container of the object's pod specs: container name,
+/// JSON pointer of the limit, and the limit.
+fn container_limits(value: &Value) -> Vec<(Option<String>, String, &Value)> {
+    containers(value)
+        .into_iter()
+        .filter_map(|(name, pointer, container)| {
+            let limit = container.pointer("/resources/limits/memory")?;
+            Some((name, format!("{pointer}/resources/limits/memory"), limit))
+        })
+        .collect()
 }
 
 /// Where Kubernetes workloads keep their pod spec: Pods (`spec`), Deployments, StatefulSets,
@@ -607,40 +675,25 @@ const POD_SPECS: [&str; 3] = [
     "/spec/jobTemplate/spec/template/spec",
 ];
 
-/// Every (container name, image) an object runs: Kubernetes workloads (pod templates, jobs,
-/// cron jobs), Knative services, SpinKube `SpinApp` (`spec.image`) and wasmCloud components.
-pub fn images(value: &Value) -> Vec<(Option<String>, String)> {
-    let mut found = Vec::new();
-    for pointer in POD_SPECS {
-        let Some(spec) = value.pointer(pointer) else {
-            continue;
-        };
-        for list in ["containers", "initContainers"] {
-            for container in spec
-                .get(list)
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                if let Some(image) = container.get("image").and_then(Value::as_str) {
-                    let name = container
-                        .get("name")
-                        .and_then(Value::as_str)
-                        .map(str::to_string);
-                    found.push((name, image.to_string()));
-                }
-            }
-        }
-    }
-    if let Some(image) = value.pointer("/spec/image").and_then(Value::as_str) {
-        found.push((None, image.to_string()));
-    }
-    for component in value
-        .pointer("/spec/components")
-        .and_then(Value::as_array)
+/// An image an object runs: the container (or component) name, the reference, and the JSON
+/// pointer of the field that names it.
+type Image = (Option<String>, String, String);
+
+/// Every image an object runs: Kubernetes workloads (pod templates, jobs, cron jobs), Knative
+/// services, SpinKube `SpinApp` (`spec.image`) and wasmCloud components.
+fn images(value: &Value) -> Vec<Image> {
+    let mut found: Vec<Image> = containers(value)
         .into_iter()
-        .flatten()
-    {
+        .filter_map(|(name, pointer, container)| {
+            let image = container.get("image").and_then(Value::as_str)?;
+            Some((name, image.to_string(), format!("{pointer}/image")))
+        })
+        .collect();
+    if let Some(image) = value.pointer("/spec/image").and_then(Value::as_str) {
+        found.push((None, image.to_string(), "/spec/image".to_string()));
+    }
+    let components = value.pointer("/spec/components").and_then(Value::as_array);
+    for (i, component) in components.into_iter().flatten().enumerate() {
         if let Some(image) = component
             .pointer("/properties/image")
             .and_then(Value::as_str)
@@ -649,7 +702,11 @@ pub fn images(value: &Value) -> Vec<(Option<String>, String)> {
                 .get("name")
                 .and_then(Value::as_str)
                 .map(str::to_string);
-            found.push((name, image.to_string()));
+            found.push((
+                name,
+                image.to_string(),
+                format!("/spec/components/{i}/properties/image"),
+            ));
         }
     }
     found

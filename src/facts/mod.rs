@@ -8,6 +8,7 @@ pub mod auditable;
 pub mod cargo;
 pub mod ctx;
 pub mod git;
+pub mod located_yaml;
 pub mod manifests;
 pub mod models;
 pub mod oci;

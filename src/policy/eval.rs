@@ -28,6 +28,9 @@ pub struct RawFinding {
     /// `file`, `line` and `column` (1-based) of a repository file the result points at (a
     /// manifest object), if given.
     pub file: Option<(String, u64, u64)>,
+    /// `field`: the offending field of that object, as a JSON pointer; its position replaces
+    /// the object's once the manifests are at hand.
+    pub field: Option<String>,
     /// `help`, if given.
     pub help: Option<String>,
     /// `details`, if given.
@@ -223,6 +226,7 @@ fn read_result(rule: &str, severity: Severity, item: Value) -> Result<RawFinding
         offset: None,
         config_key: None,
         file: None,
+        field: None,
         help: None,
         details: None,
     };
@@ -253,6 +257,13 @@ fn read_result(rule: &str, severity: Severity, item: Value) -> Result<RawFinding
                 let column = number("column").unwrap_or(1).max(1);
                 finding.file = Some((file, line, column));
             }
+            finding.field = match object.remove("field") {
+                None | Some(Value::Null) => None,
+                Some(path) => Some(
+                    crate::facts::located_yaml::pointer_of(&path)
+                        .ok_or_else(|| bad(format!("`field` is {}, not a path to a field: write \"spec.containers[0].image\", a JSON pointer, or an array of keys and indexes", kind_of(&path))))?,
+                ),
+            };
             finding.offset = object.remove("offset").and_then(|v| v.as_u64());
             finding.details = object.remove("details").filter(|v| !v.is_null());
         }
