@@ -515,3 +515,81 @@ fn a_changed_object_is_an_update_of_its_merge_base_version() {
     assert_eq!(new["operation"], "CREATE");
     assert_eq!(new["oldObject"], serde_json::Value::Null);
 }
+
+/// The reviews are what an apiserver sends: they read into kube-core's typed
+/// `AdmissionReview` and `AdmissionRequest` (the types admission webhooks in Rust use), and
+/// written back from those types they hold every field we wrote with the same value, so no
+/// field is unknown or lost. (kube-core writes back a few of its own: `api_version` in a
+/// resource, null sub-resources.)
+#[test]
+fn reviews_are_kube_core_admission_reviews() {
+    use kube_core::DynamicObject;
+    use kube_core::admission::{AdmissionRequest, AdmissionReview, Operation};
+    let repo = common::GitRepo::new();
+    repo.commit("deploy", &[("deploy/module.yaml", MODULE.as_bytes())]);
+    repo.branch("pr");
+    repo.sandbox.wasm("dist/app.wasm", "app");
+    let changed = MODULE.replace("memory_limit_mb: 128", "memory_limit_mb: 256");
+    let added = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: edge\nspec: {}\n";
+    repo.sandbox
+        .write("deploy/module.yaml", format!("{changed}---\n{added}"));
+    let (code, stdout, stderr) = run(repo.cmd().args([
+        "facts",
+        "--no-compress",
+        "--base",
+        "main",
+        "--admission",
+        "deploy/module.yaml",
+        "dist",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let reviews: Vec<serde_json::Value> = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(reviews.len(), 2);
+    let mut operations = Vec::new();
+    for ours in reviews {
+        let typed: AdmissionReview<DynamicObject> =
+            serde_json::from_value(ours.clone()).unwrap_or_else(|e| panic!("{e}: {ours:#}"));
+        assert_within(&ours, &serde_json::to_value(&typed).unwrap(), "");
+        let request: AdmissionRequest<DynamicObject> = typed.try_into().unwrap();
+        assert!(request.dry_run);
+        assert!(!request.uid.is_empty());
+        assert!(request.object.is_some());
+        operations.push((
+            request.operation,
+            request.resource.resource,
+            request.namespace,
+            request.old_object.is_some(),
+        ));
+    }
+    assert_eq!(
+        operations,
+        [
+            (
+                Operation::Update,
+                "wasmmodules".to_string(),
+                Some("default".to_string()),
+                true
+            ),
+            (
+                Operation::Create,
+                "deployments".to_string(),
+                Some("edge".to_string()),
+                false
+            ),
+        ]
+    );
+}
+
+/// Every field of `ours` is in `theirs` with the same value.
+fn assert_within(ours: &serde_json::Value, theirs: &serde_json::Value, at: &str) {
+    match (ours, theirs) {
+        (serde_json::Value::Object(ours), serde_json::Value::Object(theirs)) => {
+            for (key, value) in ours {
+                let path = format!("{at}/{key}");
+                let other = theirs.get(key).unwrap_or_else(|| panic!("{path} was lost"));
+                assert_within(value, other, &path);
+            }
+        }
+        _ => assert_eq!(ours, theirs, "{at}"),
+    }
+}
