@@ -181,6 +181,38 @@ fn gitops_example_gives_its_verdict() {
             .iter()
             .any(|f| f.artifact.as_deref() == Some("dist/hello.wasm")
                 && f.code.starts_with("manifest-")),
-        "the SpinApp tells the truth"
+        "the SpinApp and the Deployment tell the truth"
+    );
+    // ... and both are bound, so their silence means something.
+    let mut cmd = assert_cmd::Command::cargo_bin("wasmgate").unwrap();
+    cmd.current_dir(&example)
+        .env("WASMGATE_CACHE_DIR", tempfile::tempdir().unwrap().path())
+        .env_remove("WASMGATE_CONFIG")
+        .args(["facts", "--no-base"]);
+    let (code, stdout, stderr) = run(&mut cmd);
+    assert_eq!(code, 0, "{stderr}");
+    let facts: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let mut bound: Vec<String> = facts["manifests"]["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|o| {
+            o["bindings"].as_array().unwrap().iter().map(move |b| {
+                format!(
+                    "{} {} -> {} {}",
+                    o["kind"], o["name"], b["artifact"], b["container"]
+                )
+            })
+        })
+        .collect();
+    bound.sort();
+    assert_eq!(
+        bound,
+        [
+            r#""CronJob" "nightly-report" -> "dist/cli.wasm" "report""#,
+            r#""Deployment" "hello-canary" -> "dist/hello.wasm" "web""#,
+            r#""SpinApp" "hello" -> "dist/hello.wasm" null"#,
+            r#""WasmModule" "edge-filter" -> "dist/filter.wasm" null"#,
+        ]
     );
 }
