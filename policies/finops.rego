@@ -1,4 +1,5 @@
-# cost-risk, cost-budget-exceeded, cost-increase, growth-anomaly: what the shipped bytes cost.
+# cost-risk, cost-budget-exceeded, cost-increase, growth-anomaly, compute-memory-unknown: what
+# the shipped bytes cost, and what running them costs.
 package wasmgate.builtin.finops
 
 import rego.v1
@@ -21,6 +22,54 @@ deny contains finding if {
 	}
 }
 
+# The same rule over what running each artifact costs ([[finops.compute]]).
+deny contains finding if {
+	some row in object.get(input.finops, "compute", [])
+	row.risk.score > cfg.risk_deny_above
+	row.risk.predicted_monthly_cost != null
+	row.risk.predicted_monthly_cost > cfg.risk_min_monthly_cost
+	finding := object.union(at_object(row), {
+		"code": "cost-risk",
+		"artifact": row.artifact,
+		"msg": sprintf("running %s%s: cost risk %.2f (above %.2f) at a predicted %.2f %s/month (above %.2f); drivers: %s", [row.artifact, as_object(row), row.risk.score, cfg.risk_deny_above, row.risk.predicted_monthly_cost, input.finops.currency, cfg.risk_min_monthly_cost, drivers(row.risk)]),
+		"config_key": "finops.risk_deny_above",
+		"details": row.risk,
+	})
+}
+
+deny contains finding if {
+	some row in object.get(input.finops, "compute", [])
+	row.memory_bytes == null
+	finding := object.union(at_object(row), {
+		"code": "compute-memory-unknown",
+		"artifact": row.artifact,
+		"msg": sprintf("finops.compute[%d] prices running %s%s, but its memory is %s", [row.entry, row.artifact, as_object(row), row.memory_source]),
+		"config_key": sprintf("finops.compute[%d]", [row.entry]),
+	})
+}
+
+deny contains finding if {
+	cfg.max_increase != null
+	some row in object.get(input.finops, "compute", [])
+	row.monthly_change != null
+	row.monthly_change > cfg.max_increase
+	finding := object.union(at_object(row), {
+		"code": "cost-increase",
+		"artifact": row.artifact,
+		"msg": sprintf("running %s%s adds %.2f %s/month against the merge-base (%.2f → %.2f), over finops.max_increase %.2f", [row.artifact, as_object(row), row.monthly_change, input.finops.currency, row.base_monthly_cost, row.monthly_cost, cfg.max_increase]),
+		"config_key": "finops.max_increase",
+		"details": {"monthly_change": row.monthly_change, "base_monthly_cost": row.base_monthly_cost, "monthly_cost": row.monthly_cost},
+	})
+}
+
+as_object(row) := sprintf(" as %s %s (%s:%d)", [row.object.kind, object.get(row.object, "name", "(unnamed)"), row.object.file, row.object.line]) if row.object != null
+
+as_object(row) := "" if row.object == null
+
+at_object(row) := {"file": row.object.file, "line": row.object.line} if row.object != null
+
+at_object(row) := {} if row.object == null
+
 drivers(risk) := concat(", ", [sprintf("%s %.2f×%.1f=%.2f", [d.name, d.value, d.weight, d.contribution]) | some d in risk.drivers])
 
 deny contains finding if {
@@ -37,13 +86,19 @@ deny contains finding if {
 	}
 }
 
+or_zero(x) := x if x != null
+
+or_zero(null) := 0
+
+# The total is egress and compute together.
 deny contains finding if {
 	cfg.max_total_monthly_cost != null
-	input.finops.total_monthly_cost != null
-	input.finops.total_monthly_cost > cfg.max_total_monthly_cost
+	total := object.get(input.finops, "combined_monthly_cost", input.finops.total_monthly_cost)
+	total != null
+	total > cfg.max_total_monthly_cost
 	finding := {
 		"code": "cost-budget-exceeded",
-		"msg": sprintf("all artifacts cost %.2f %s/month, over finops.max_total_monthly_cost %.2f", [input.finops.total_monthly_cost, input.finops.currency, cfg.max_total_monthly_cost]),
+		"msg": sprintf("all artifacts cost %.2f %s/month (egress %.2f, compute %.2f), over finops.max_total_monthly_cost %.2f", [total, input.finops.currency, or_zero(object.get(input.finops, "total_monthly_cost", null)), or_zero(object.get(input.finops, "total_compute_monthly_cost", null)), cfg.max_total_monthly_cost]),
 		"config_key": "finops.max_total_monthly_cost",
 	}
 }

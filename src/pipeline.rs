@@ -108,6 +108,7 @@ fn gather(
             limits: &wasm_limits,
             finops: &config.finops,
             budgets: &config.budgets,
+            manifests: repo_facts.manifests.as_ref(),
         },
     )?;
     let refusals = Refusals {
@@ -365,8 +366,8 @@ fn cargo_graph(
 /// Runs the gate (`wasmgate check`).
 pub fn check(request: &CheckRequest, progress: &dyn Progress) -> Result<Report, Error> {
     // Policies compile before the slow fact collection, so a broken policy fails fast.
-    let policies = policy::load(&request.policy)?;
-    let admission = admission_policies(request)?;
+    let mut policies = policy::load(&request.policy)?;
+    let mut admission = admission_policies(request)?;
     check_rule_codes(request, &policies)?;
     for (named, files) in &request.named_policies {
         let runs = files
@@ -402,10 +403,22 @@ pub fn check(request: &CheckRequest, progress: &dyn Progress) -> Result<Report, 
         .as_ref()
         .map(|_| reviews(request, &document, &input))
         .unwrap_or_default();
+    let predictions = policy::predictions::Predictions::new(
+        document
+            .finops
+            .as_ref()
+            .map(|f| f.compute.clone())
+            .unwrap_or_default(),
+        request.config.config.finops.clone(),
+        &request.config.config.manifests.bind,
+    );
+    policies.answer_predictions(predictions.clone())?;
     let mut raw = policy::evaluate(&policies, input)?;
-    if let Some(admission) = &admission {
+    if let Some(admission) = &mut admission {
+        admission.answer_predictions(predictions.clone())?;
         raw.extend(policy::admission::evaluate(admission, reviews)?);
     }
+    raw.extend(predictions.unanswered());
     if let Some(manifests) = &document.manifests {
         at_fields(&mut raw, manifests);
     }

@@ -12,6 +12,11 @@ fn finops(document: &Value) -> &Value {
     &document["finops"]["artifacts"][0]
 }
 
+/// Money as wasmgate reports it: rounded to cents.
+fn cents(amount: f64) -> f64 {
+    (amount * 100.0).round() / 100.0
+}
+
 #[test]
 fn monthly_cost_is_bytes_times_loads_times_misses_times_price() {
     let sandbox = Sandbox::new();
@@ -24,8 +29,9 @@ fn monthly_cost_is_bytes_times_loads_times_misses_times_price() {
     let row = finops(&document);
     let bytes = common::fixture("app").len() as f64;
     let expected = bytes * 50_000_000.0 * (1.0 - 0.75) / 1e9 * 0.08;
-    assert!(
-        (row["monthly_cost"].as_f64().unwrap() - expected).abs() < 1e-9,
+    assert_eq!(
+        row["monthly_cost"].as_f64(),
+        Some(cents(expected)),
         "{row:#}"
     );
     assert!(
@@ -160,13 +166,17 @@ fn the_cost_risk_builtin_denies_through_one_rule() {
         .map(|d| d["name"].as_str().unwrap())
         .collect();
     assert_eq!(drivers, ["cost", "anomaly", "trend"]);
-    let sum: f64 = risk["drivers"]
+    // Independent chances of trouble: 1 − Π (1 − weight × value), to 0.01.
+    let calm: f64 = risk["drivers"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| d["contribution"].as_f64().unwrap())
-        .sum();
-    assert!((risk["score"].as_f64().unwrap() - sum.min(1.0)).abs() < 1e-12);
+        .map(|d| 1.0 - d["weight"].as_f64().unwrap() * d["value"].as_f64().unwrap())
+        .product();
+    assert_eq!(
+        risk["score"].as_f64(),
+        Some(((1.0 - calm) * 100.0).round() / 100.0)
+    );
     assert!(risk["predicted_monthly_cost"].as_f64().unwrap() > 1000.0);
     let (code, report, _) = check_json(&git.sandbox, &["--no-base", "--no-compress"]);
     assert_eq!(code, 1);

@@ -46,6 +46,60 @@ pub struct FinopsConfig {
     pub risk_deny_above: f64,
     /// …when the predicted monthly cost is above this.
     pub risk_min_monthly_cost: f64,
+    /// What running the artifacts costs, by artifact glob (and manifest object).
+    pub compute: Vec<Compute>,
+}
+
+/// One `[[finops.compute]]` entry: how an artifact runs and what that is priced at.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Compute {
+    /// Glob over artifact paths.
+    #[serde(default = "match_all")]
+    pub artifacts: String,
+    /// Only the manifest objects with this name (`name` or `Kind/name`).
+    pub object: Option<String>,
+    /// `invocations` (billed per request and GB-second) or `provisioned` (always on, billed
+    /// per GB-hour and replica).
+    #[serde(default = "invocations")]
+    pub model: String,
+    /// Invocations per month (`invocations`).
+    pub invocations_per_month: Option<f64>,
+    /// Mean duration of an invocation in milliseconds (`invocations`).
+    pub duration_ms: Option<f64>,
+    /// Memory given to each instance, a Kubernetes quantity (`512Mi`); default: the bound
+    /// object's declared limit, else the artifact's maximum linear memory.
+    pub memory: Option<String>,
+    /// Price per GB-second (GiB of memory × seconds).
+    #[serde(default = "price_per_gb_second")]
+    pub price_per_gb_second: f64,
+    /// Price per million requests.
+    #[serde(default = "price_per_million_requests")]
+    pub price_per_million_requests: f64,
+    /// Replicas (`provisioned`); default: the object's `spec.replicas`, else 1.
+    pub replicas: Option<f64>,
+    /// Price per GB-hour of memory (`provisioned`).
+    #[serde(default = "price_per_gb_hour")]
+    pub price_per_gb_hour: f64,
+}
+
+fn invocations() -> String {
+    "invocations".to_string()
+}
+
+// AWS Lambda, x86, first 6 billion GB-seconds a month, us-east-1 (public price list, see
+// docs/finops.md): $0.0000166667 per GB-second and $0.20 per million requests.
+fn price_per_gb_second() -> f64 {
+    0.000_016_666_7
+}
+
+fn price_per_million_requests() -> f64 {
+    0.20
+}
+
+// AWS Fargate, Linux/x86, us-east-1: $0.004445 per GB-hour of memory (docs/finops.md).
+fn price_per_gb_hour() -> f64 {
+    0.004_445
 }
 
 /// One `[[finops.tiers]]` entry.
@@ -137,6 +191,7 @@ impl Default for FinopsConfig {
             anomaly_deny: 7.0,
             risk_deny_above: 0.8,
             risk_min_monthly_cost: 1000.0,
+            compute: Vec::new(),
         }
     }
 }
@@ -158,6 +213,66 @@ impl FinopsConfig {
                 "finops.cache_hit_ratio is a share between 0 and 1".to_string(),
             ));
         }
+        for (index, compute) in self.compute.iter().enumerate() {
+            compute.check(index)?;
+        }
         Ok(())
+    }
+}
+
+impl Compute {
+    fn check(&self, index: usize) -> Result<(), Fault> {
+        let key = |field: &str| format!("finops.compute[{index}].{field}");
+        super::check::glob(&key("artifacts"), &self.artifacts)?;
+        let required = |field: &str, value: Option<f64>| match value {
+            Some(v) if v.is_finite() && v >= 0.0 => Ok(()),
+            Some(_) => Err((key(field), format!("{} must be a number ≥ 0", key(field)))),
+            None => Err((
+                key(field),
+                format!("{} is required with model = \"{}\"", key(field), self.model),
+            )),
+        };
+        match self.model.as_str() {
+            "invocations" => {
+                required("invocations_per_month", self.invocations_per_month)?;
+                required("duration_ms", self.duration_ms)?;
+            }
+            "provisioned" => {
+                if let Some(replicas) = self.replicas {
+                    required("replicas", Some(replicas))?;
+                }
+            }
+            other => {
+                return Err((
+                    key("model"),
+                    format!(
+                        "{} must be invocations or provisioned, not `{other}`",
+                        key("model")
+                    ),
+                ));
+            }
+        }
+        for (field, price) in [
+            ("price_per_gb_second", self.price_per_gb_second),
+            (
+                "price_per_million_requests",
+                self.price_per_million_requests,
+            ),
+            ("price_per_gb_hour", self.price_per_gb_hour),
+        ] {
+            required(field, Some(price))?;
+        }
+        if let Some(memory) = &self.memory {
+            crate::facts::quantity::memory_bytes(memory)
+                .map_err(|problem| (key("memory"), format!("{}: {problem}", key("memory"))))?;
+        }
+        Ok(())
+    }
+
+    /// Memory in bytes, when set (checked when the config was loaded).
+    pub fn memory_bytes(&self) -> Option<u64> {
+        let memory = self.memory.as_ref()?;
+        let bytes = crate::facts::quantity::memory_bytes(memory).ok()?;
+        Some(u64::try_from(bytes).unwrap_or(u64::MAX))
     }
 }

@@ -35,7 +35,7 @@ pub use budgets::{Budget, Growth, GrowthLimit};
 pub use bytesize::ByteSize;
 pub use compression::CompressionConfig;
 pub use error::ConfigError;
-pub use finops::{CostBudget, FinopsConfig, Loads, PriceTier};
+pub use finops::{Compute, CostBudget, FinopsConfig, Loads, PriceTier};
 pub use git::{AiConfig, BaselineConfig, GitConfig, Trust};
 pub use imports::{CapabilitiesConfig, ExportsConfig, ImportsConfig, WasiConfig};
 pub use load::{LoadedConfig, check_rule_codes, find, load, load_text};

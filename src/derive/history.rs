@@ -37,33 +37,13 @@ pub fn collect(
     baseline_path: &str,
     cap: usize,
 ) -> Result<BTreeMap<String, Vec<HistoryPoint>>, Error> {
-    let raw = repo.raw();
     let mut series: BTreeMap<String, Vec<HistoryPoint>> = BTreeMap::new();
-    let mut walk = raw.revwalk().map_err(|e| git_error("walk history", &e))?;
-    walk.push(from)
-        .and_then(|()| walk.simplify_first_parent())
-        .map_err(|e| git_error("walk history", &e))?;
     let mut points = 0;
-    for oid in walk.take(MAX_WALK) {
+    for change in changes(repo, from, baseline_path)? {
         if points >= cap {
             break;
         }
-        let oid = oid.map_err(|e| git_error("walk history", &e))?;
-        let commit = raw
-            .find_commit(oid)
-            .map_err(|e| git_error("read a commit", &e))?;
-        let blob = |commit: &git2::Commit<'_>| {
-            commit
-                .tree()
-                .ok()
-                .and_then(|tree| tree.get_path(std::path::Path::new(baseline_path)).ok())
-                .map(|entry| entry.id())
-        };
-        let here = blob(&commit);
-        let parent = commit.parent(0).ok().and_then(|p| blob(&p));
-        if here.is_none() || here == parent {
-            continue;
-        }
+        let (oid, date) = change?;
         let Some(bytes) =
             repo.read_at(oid, baseline_path, crate::untrusted::Kind::GateFile.cap())?
         else {
@@ -72,7 +52,6 @@ pub fn collect(
         let Ok(parsed) = baseline::parse(&bytes, baseline_path, &oid.to_string()) else {
             continue;
         };
-        let date = crate::facts::git::rfc3339(commit.committer().when());
         for (path, entry) in parsed.artifacts {
             series.entry(path).or_default().push(HistoryPoint {
                 commit: oid.to_string(),
@@ -85,4 +64,38 @@ pub fn collect(
         points += 1;
     }
     Ok(series)
+}
+
+/// The first-parent commits from `from` (newest first) whose version of `path` differs from
+/// their parent's, with their committer dates; at most `MAX_WALK` commits are looked at.
+pub(crate) fn changes<'r>(
+    repo: &'r Repo,
+    from: Oid,
+    path: &'r str,
+) -> Result<impl Iterator<Item = Result<(Oid, String), Error>> + 'r, Error> {
+    let raw = repo.raw();
+    let mut walk = raw.revwalk().map_err(|e| git_error("walk history", &e))?;
+    walk.push(from)
+        .and_then(|()| walk.simplify_first_parent())
+        .map_err(|e| git_error("walk history", &e))?;
+    Ok(walk.take(MAX_WALK).filter_map(move |oid| {
+        let found = oid.and_then(|oid| raw.find_commit(oid));
+        let commit = match found {
+            Ok(commit) => commit,
+            Err(e) => return Some(Err(git_error("read a commit", &e))),
+        };
+        let blob = |commit: &git2::Commit<'_>| {
+            commit
+                .tree()
+                .ok()
+                .and_then(|tree| tree.get_path(std::path::Path::new(path)).ok())
+                .map(|entry| entry.id())
+        };
+        let here = blob(&commit);
+        if here.is_none() || here == commit.parent(0).ok().and_then(|p| blob(&p)) {
+            return None;
+        }
+        let date = crate::facts::git::rfc3339(commit.committer().when());
+        Some(Ok((commit.id(), date)))
+    }))
 }

@@ -7,6 +7,7 @@ pub mod baseline;
 pub mod delta;
 pub mod finops;
 pub mod history;
+pub mod resource_history;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -78,6 +79,8 @@ pub struct Inputs<'a> {
     pub finops: &'a FinopsConfig,
     /// `[[budgets]]`, for the forecast.
     pub budgets: &'a [Budget],
+    /// The deployment manifests, for what running the artifacts costs.
+    pub manifests: Option<&'a crate::facts::manifests::ManifestFacts>,
 }
 
 /// Derives the figures of `artifacts` (sorted by path).
@@ -130,9 +133,14 @@ pub fn derive(artifacts: &[ArtifactFacts], inputs: &Inputs<'_>) -> Result<Derive
             history: &derived.history,
         })
         .collect();
-    let finops = finops::compute(&priced, inputs.finops, &|path, encoding| {
-        size_budget(inputs.budgets, path, encoding)
-    });
+    let deployments = deployments(inputs)?;
+    let finops = finops::compute(
+        &priced,
+        &deployments,
+        inputs.merge_base.is_some(),
+        inputs.finops,
+        &|path, encoding| size_budget(inputs.budgets, path, encoding),
+    );
     Ok(Derived {
         baseline: inputs.baseline.map(|loaded| BaselineSource {
             path: loaded.path.clone(),
@@ -162,6 +170,46 @@ fn size_budget(budgets: &[Budget], path: &str, encoding: &str) -> Option<u64> {
         })
         .map(|size| size.0)
         .min()
+}
+
+/// Every object that deploys an artifact, with the history of its declared resources; only
+/// read when `[[finops.compute]]` prices something.
+fn deployments<'a>(inputs: &Inputs<'a>) -> Result<Vec<finops::compute::Deployment<'a>>, Error> {
+    let (false, Some(manifests)) = (inputs.finops.compute.is_empty(), inputs.manifests) else {
+        return Ok(Vec::new());
+    };
+    let bound: Vec<(
+        &crate::facts::manifests::ManifestObject,
+        &crate::facts::manifests::Binding,
+    )> = manifests
+        .objects
+        .iter()
+        .flat_map(|object| object.bindings.iter().map(move |binding| (object, binding)))
+        .collect();
+    let wanted: Vec<resource_history::Wanted<'_>> = bound
+        .iter()
+        .map(|(object, binding)| resource_history::Wanted {
+            object,
+            container: binding.container.as_deref(),
+        })
+        .collect();
+    let mut histories = match (inputs.repo, inputs.merge_base.or(inputs.head)) {
+        (Some(repo), Some(from)) => {
+            resource_history::collect(repo, from, &wanted, inputs.baseline_settings.history)?
+        }
+        _ => Vec::new(),
+    };
+    histories.resize(bound.len(), Vec::new());
+    Ok(bound
+        .into_iter()
+        .zip(histories)
+        .map(|((object, binding), history)| finops::compute::Deployment {
+            object,
+            binding,
+            images: crate::facts::manifests::binding_images(&object.object, binding),
+            history,
+        })
+        .collect())
 }
 
 /// The size history of every artifact, from the baseline's commits.

@@ -564,6 +564,22 @@ catalogue! {
         summary: "Cost, cost change, trend and anomaly were not evaluated for an artifact because its served (compressed) size was not measured.",
         help: "Run without --no-compress (as CI does) to evaluate the cost rules; raw bytes are never priced as if they were served.",
     }
+    /// A policy asked data.ai_predictions.get_cost_risk about an image that nothing prices (bound to no checked artifact, or to one no [[finops.compute]] entry prices), so the asking rule could not decide.
+    CostUnknown = "cost-unknown" {
+        severity: Warn,
+        relevel: true,
+        config: "[[finops.compute]], [[manifests.bind]]",
+        summary: "A policy asked data.ai_predictions.get_cost_risk about an image that nothing prices (bound to no checked artifact, or to one no [[finops.compute]] entry prices), so the asking rule could not decide.",
+        help: "Bind the image to its artifact (annotation wasmgate.dev/artifact or [[manifests.bind]]) and price the artifact in [[finops.compute]].",
+    }
+    /// A [[finops.compute]] entry prices an artifact whose memory nothing states: no memory in the entry, no limit on the object that deploys it, and no maximum linear memory.
+    ComputeMemoryUnknown = "compute-memory-unknown" {
+        severity: Deny,
+        relevel: true,
+        config: "[[finops.compute]] memory",
+        summary: "A [[finops.compute]] entry prices an artifact whose memory nothing states: no memory in the entry, no limit on the object that deploys it, and no maximum linear memory.",
+        help: "Set memory in the [[finops.compute]] entry (a quantity such as 512Mi), or a memory limit on the object that deploys the artifact.",
+    }
     /// This change's size change is far outside the repository's history of changes (robust z-score on median and MAD); warns from anomaly_warn, denies from anomaly_deny.
     GrowthAnomaly = "growth-anomaly" {
         severity: Deny,

@@ -34,6 +34,74 @@ impl ManifestFacts {
     }
 }
 
+/// The memory an object declares for the artifact of `binding` as priced (the smallest limit;
+/// a `2GB` the apiserver would reject is read as 2·10⁹ bytes), with where it is declared.
+pub fn priced_memory(binding: &Binding) -> Option<(u64, String)> {
+    binding
+        .memory_limits
+        .iter()
+        .filter_map(|limit| {
+            let bytes = limit.bytes.or_else(|| {
+                crate::facts::quantity::memory_bytes_lenient(&limit.value)
+                    .map(|b| u64::try_from(b).unwrap_or(u64::MAX))
+            })?;
+            Some((bytes, limit.source.clone()))
+        })
+        .min_by_key(|(bytes, _)| *bytes)
+}
+
+/// The images that run the artifact of `binding`: the one `[[manifests.bind]]` matched, its
+/// container's, or every image of the object when it binds the whole object.
+pub fn binding_images(object: &Value, binding: &Binding) -> Vec<String> {
+    if let Some(image) = &binding.image {
+        return vec![image.clone()];
+    }
+    images(object)
+        .into_iter()
+        .filter(|(container, _, _)| binding.container.is_none() || binding.container == *container)
+        .map(|(_, image, _)| image)
+        .collect()
+}
+
+/// `spec.replicas` of a workload or SpinApp.
+pub fn replicas(object: &Value) -> Option<u64> {
+    object.pointer("/spec/replicas").and_then(Value::as_u64)
+}
+
+/// Memory (as priced) and replicas that `object` declares for the container `container` (the
+/// whole object when null): for one version of it in the history.
+pub fn declared_resources(object: &Value, container: Option<&str>) -> (Option<u64>, Option<u64>) {
+    let mut binding = Binding {
+        artifact: String::new(),
+        container: container.map(str::to_string),
+        via: String::new(),
+        image: None,
+        field: String::new(),
+        exists: false,
+        memory_limits: Vec::new(),
+        capabilities: None,
+        capabilities_field: None,
+        sha256: None,
+        sha256_field: None,
+        oci: None,
+    };
+    declare(object, &mut binding);
+    (
+        priced_memory(&binding).map(|(bytes, _)| bytes),
+        replicas(object),
+    )
+}
+
+/// The objects of another version of the manifest `file` (an unparsable one has none).
+pub fn objects_in(version: &[u8], file: &str) -> Vec<ManifestObject> {
+    parse(version, file, &[]).0
+}
+
+/// `a` and `b` name the same object to the apiserver.
+pub fn same_object(a: &ManifestObject, b: &ManifestObject) -> bool {
+    identity(a) == identity(b)
+}
+
 /// One Kubernetes-style object of a manifest.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ManifestObject {
@@ -336,11 +404,11 @@ fn read(
 /// The objects of a manifest's merge-base version joined to today's by identity. A base
 /// version that does not parse leaves them new: that is judged on today's file.
 fn with_base_objects(objects: &mut [ManifestObject], base: &[u8], display: &str) {
-    let (before, _) = parse(base, display, &[]);
+    let before = objects_in(base, display);
     for object in objects {
         object.base_object = before
             .iter()
-            .find(|old| identity(old) == identity(object))
+            .find(|old| same_object(old, object))
             .map(|old| old.object.clone());
     }
 }

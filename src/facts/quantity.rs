@@ -57,6 +57,26 @@ pub fn memory_bytes(text: &str) -> Result<u128, String> {
     Ok(numerator / denominator)
 }
 
+/// Bytes of a memory size as people write it outside Kubernetes too: a quantity, or `2GB`,
+/// `512MB`, `1GiB` (decimal `kB`/`KB`, `MB`, `GB`, `TB`, and binary `KiB`…`TiB`). For cost
+/// figures only; the apiserver would reject the second kind, which is a
+/// `manifest-invalid-quantity` warning in a manifest.
+pub fn memory_bytes_lenient(text: &str) -> Option<u128> {
+    if let Ok(bytes) = memory_bytes(text) {
+        return Some(bytes);
+    }
+    let text = text.trim();
+    let stripped = text.strip_suffix('B')?;
+    let quantity = match stripped.strip_suffix('K') {
+        Some(number) => format!("{number}k"),
+        None => stripped.to_string(),
+    };
+    if quantity.ends_with(char::is_numeric) {
+        return None;
+    }
+    memory_bytes(&quantity).ok()
+}
+
 /// The number (sign, digits, one dot) and the suffix after it.
 fn split(text: &str) -> (&str, &str) {
     let end = text
@@ -93,7 +113,18 @@ fn decimal(number: &str) -> Option<(u128, u32)> {
 
 #[cfg(test)]
 mod tests {
-    use super::memory_bytes;
+    use super::{memory_bytes, memory_bytes_lenient};
+
+    #[test]
+    fn memory_as_people_write_it() {
+        assert_eq!(memory_bytes_lenient("2GB"), Some(2_000_000_000));
+        assert_eq!(memory_bytes_lenient("512MB"), Some(512_000_000));
+        assert_eq!(memory_bytes_lenient("64KB"), Some(64_000));
+        assert_eq!(memory_bytes_lenient("1GiB"), Some(1 << 30));
+        assert_eq!(memory_bytes_lenient("512Mi"), Some(512 << 20));
+        assert_eq!(memory_bytes_lenient("2B"), None);
+        assert_eq!(memory_bytes_lenient("lots"), None);
+    }
 
     #[test]
     fn as_kubernetes_reads_them() {

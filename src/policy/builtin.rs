@@ -16,6 +16,10 @@ use crate::config::{
 pub const POLICIES: &[(&str, &str)] = &[
     ("ai.rego", include_str!("../../policies/ai.rego")),
     (
+        "ai_predictions.rego",
+        include_str!("../../policies/ai_predictions.rego"),
+    ),
+    (
         "custom_sections.rego",
         include_str!("../../policies/custom_sections.rego"),
     ),
@@ -46,8 +50,9 @@ pub const POLICIES: &[(&str, &str)] = &[
 ];
 
 /// Built-in files that run even with `[policy] builtin = false`: an invalid module, a gate
-/// file swapped for a link, or an artifact that could not be read never passes the gate.
-pub const ALWAYS_ON: &[&str] = &["lib.rego", "trust.rego", "wasm.rego"];
+/// file swapped for a link, or an artifact that could not be read never passes the gate; and
+/// `data.ai_predictions`, a library user and admission policies may import.
+pub const ALWAYS_ON: &[&str] = &["ai_predictions.rego", "lib.rego", "trust.rego", "wasm.rego"];
 
 /// Name under which built-in policy files appear in diagnostics.
 pub fn display_name(file: &str) -> String {

@@ -3,7 +3,9 @@
 //! artifacts, the baseline and the repository's own baseline history; every figure can be
 //! recomputed from the inputs it lists.
 
+pub mod compute;
 pub mod model;
+pub mod risk;
 
 pub use model::*;
 
@@ -23,12 +25,17 @@ pub struct Artifact<'a> {
     pub history: &'a [HistoryPoint],
 }
 
+/// An artifact's monthly cost and change before rounding.
+type Exact = (Option<f64>, Option<f64>);
+
 /// Bytes in a GB (decimal, as CDNs bill).
 const GB: f64 = 1e9;
 
 /// Computes the figures.
 pub fn compute(
     artifacts: &[Artifact<'_>],
+    deployments: &[compute::Deployment<'_>],
+    has_base: bool,
     config: &FinopsConfig,
     size_budget: &dyn Fn(&str, &str) -> Option<u64>,
 ) -> FinopsFacts {
@@ -57,6 +64,8 @@ pub fn compute(
         config.price(total_gb) / total_gb
     };
     let mut rows = Vec::new();
+    // Totals are summed before rounding, so they are the cents of the exact sum.
+    let mut exact: Vec<Exact> = Vec::new();
     let mut not_evaluated = Vec::new();
     for artifact in artifacts {
         // Unknown is not zero, and raw is not brotli: without the served size there is no
@@ -71,8 +80,9 @@ pub fn compute(
             continue;
         };
         let loads = config.loads_for(&artifact.facts.path);
+        // Every figure at the same price: with tiers, the blended one.
         let cost_of = |bytes: u64| {
-            loads.map(|loads| bytes as f64 * loads * downloads_share / GB * config.price_per_gb)
+            loads.map(|loads| bytes as f64 * loads * downloads_share / GB * price_per_gb)
         };
         let gb = loads.map(|loads| bytes as f64 * loads * downloads_share / GB);
         let monthly = cost_of(bytes);
@@ -122,7 +132,15 @@ pub fn compute(
         );
         trend.metric = forecast_metric.to_string();
         let anomaly = anomaly(&series, bytes, config);
-        let risk = risk(monthly, config.max_monthly_cost, &anomaly, &trend, config);
+        let risk = risk::assess(
+            risk::Signals {
+                monthly,
+                before: before_cost,
+                z_score: anomaly.score,
+                merges_to_budget: trend.merges_to_budget,
+            },
+            config,
+        );
         let hints = hints(artifact, bytes, &cost_of, config);
         let slopes = ["raw", "gzip", "brotli"]
             .into_iter()
@@ -156,15 +174,16 @@ pub fn compute(
                 }
             })
             .collect();
+        exact.push((monthly, change));
         rows.push(ArtifactCost {
             path: artifact.facts.path.clone(),
             bytes_per_load: bytes,
             cost_per_million_loads: bytes as f64 * 1e6 * downloads_share / GB * price_per_gb,
             loads_per_month: loads,
             gb_per_month: gb,
-            monthly_cost: monthly,
+            monthly_cost: monthly.map(risk::cents),
             co2e_kg_per_month: gb.map(|gb| gb * config.co2e_kg_per_gb),
-            monthly_change: change,
+            monthly_change: change.map(risk::cents),
             monthly_change_percent: change
                 .zip(before_cost)
                 .and_then(|(change, then)| (then > 0.0).then(|| change * 100.0 / then)),
@@ -175,9 +194,23 @@ pub fn compute(
             hints,
         });
     }
-    let sum = |f: &dyn Fn(&ArtifactCost) -> Option<f64>| {
-        let values: Vec<f64> = rows.iter().filter_map(f).collect();
-        (!values.is_empty()).then(|| values.iter().sum())
+    let sum = |pick: fn(&Exact) -> Option<f64>| {
+        let values: Vec<f64> = exact.iter().filter_map(pick).collect();
+        (!values.is_empty()).then(|| risk::cents(values.iter().sum()))
+    };
+    let compute = compute::rows(artifacts, deployments, has_base, &rows, config);
+    // Compute rows are rounded to cents already: their sum is exact in cents.
+    let compute_sum = |f: &dyn Fn(&ComputeCost) -> Option<f64>| {
+        let values: Vec<f64> = compute.iter().filter_map(f).collect();
+        (!values.is_empty()).then(|| risk::cents(values.iter().sum()))
+    };
+    let total_compute_monthly_cost = compute_sum(&|r| r.monthly_cost);
+    let total_compute_monthly_change = compute_sum(&|r| r.monthly_change);
+    let total_monthly_cost = sum(|r| r.0);
+    let total_monthly_change = sum(|r| r.1);
+    let combine = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (None, None) => None,
+        (a, b) => Some(risk::cents(a.unwrap_or(0.0) + b.unwrap_or(0.0))),
     };
     FinopsFacts {
         currency: config.currency.clone(),
@@ -185,8 +218,13 @@ pub fn compute(
         price_per_gb,
         cache_hit_ratio: config.cache_hit_ratio,
         co2e_kg_per_gb: config.co2e_kg_per_gb,
-        total_monthly_cost: sum(&|r| r.monthly_cost),
-        total_monthly_change: sum(&|r| r.monthly_change),
+        total_monthly_cost,
+        total_monthly_change,
+        combined_monthly_cost: combine(total_monthly_cost, total_compute_monthly_cost),
+        combined_monthly_change: combine(total_monthly_change, total_compute_monthly_change),
+        total_compute_monthly_cost,
+        total_compute_monthly_change,
+        compute,
         artifacts: rows,
         not_evaluated,
     }
@@ -335,50 +373,6 @@ fn anomaly(series: &[(u64, Option<i64>)], current: u64, config: &FinopsConfig) -
     anomaly
 }
 
-/// Horizon of the trend term: crossing a budget within this many merges raises the risk.
-const HORIZON_MERGES: f64 = 20.0;
-
-fn risk(
-    monthly: Option<f64>,
-    budget: Option<f64>,
-    anomaly: &Anomaly,
-    trend: &Trend,
-    config: &FinopsConfig,
-) -> Risk {
-    let cost = match (monthly, budget) {
-        (Some(cost), Some(budget)) if budget > 0.0 => (cost / budget).clamp(0.0, 1.0),
-        _ => 0.0,
-    };
-    let anomalous = anomaly
-        .score
-        .map_or(0.0, |s| (s / config.anomaly_deny).clamp(0.0, 1.0));
-    let trending = trend
-        .merges_to_budget
-        .map_or(0.0, |m| (1.0 - m / HORIZON_MERGES).clamp(0.0, 1.0));
-    let drivers: Vec<Driver> = [
-        ("cost", cost, 0.5),
-        ("anomaly", anomalous, 0.3),
-        ("trend", trending, 0.2),
-    ]
-    .into_iter()
-    .map(|(name, value, weight)| Driver {
-        name: name.to_string(),
-        value,
-        weight,
-        contribution: value * weight,
-    })
-    .collect();
-    Risk {
-        score: drivers
-            .iter()
-            .map(|d| d.contribution)
-            .sum::<f64>()
-            .clamp(0.0, 1.0),
-        predicted_monthly_cost: monthly,
-        drivers,
-    }
-}
-
 fn hints(
     artifact: &Artifact<'_>,
     bytes: u64,
@@ -399,7 +393,9 @@ fn hints(
                 kind: "strip-debug".to_string(),
                 message: format!("strip the debug custom sections (wasm-opt --strip-debug, wasm-tools strip): {saved} bytes less per load"),
                 bytes_saved: Some(saved),
-                monthly_saving: cost_of(bytes).zip(cost_of(after)).map(|(a, b)| a - b),
+                monthly_saving: cost_of(bytes)
+                    .zip(cost_of(after))
+                    .map(|(a, b)| risk::cents(a - b)),
             });
         }
     }
@@ -414,7 +410,9 @@ fn hints(
                 gzip - brotli
             ),
             bytes_saved: Some(gzip - brotli),
-            monthly_saving: cost_of(gzip).zip(cost_of(brotli)).map(|(a, b)| a - b),
+            monthly_saving: cost_of(gzip)
+                .zip(cost_of(brotli))
+                .map(|(a, b)| risk::cents(a - b)),
         });
     }
     let optimised = artifact.facts.wasm.producers.as_ref().is_some_and(|p| {

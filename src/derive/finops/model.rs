@@ -29,6 +29,21 @@ pub struct FinopsFacts {
     /// pricing raw bytes as served. Each is a `cost-unchecked` warning.
     #[serde(default)]
     pub not_evaluated: Vec<String>,
+    /// What running the artifacts costs (`[[finops.compute]]`), by artifact and object.
+    #[serde(default)]
+    pub compute: Vec<ComputeCost>,
+    /// Sum of the compute costs; null without `[[finops.compute]]` figures.
+    #[serde(default)]
+    pub total_compute_monthly_cost: Option<f64>,
+    /// Sum of the compute cost changes against the merge-base.
+    #[serde(default)]
+    pub total_compute_monthly_change: Option<f64>,
+    /// Egress and compute together; null when neither has a figure.
+    #[serde(default)]
+    pub combined_monthly_cost: Option<f64>,
+    /// The change of that against the baseline and the merge-base.
+    #[serde(default)]
+    pub combined_monthly_change: Option<f64>,
 }
 
 /// One artifact's figures.
@@ -120,19 +135,22 @@ pub struct Anomaly {
 /// The cost-risk score.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Risk {
-    /// In [0, 1]: the sum of the drivers' contributions.
+    /// In [0, 1], rounded to 0.01: `1 − Π (1 − contribution)` over the drivers.
     pub score: f64,
-    /// The monthly cost this change ships (null without loads).
+    /// The monthly cost this change ships, rounded to cents (null without loads).
     pub predicted_monthly_cost: Option<f64>,
     /// Each term with its value, weight and contribution.
     pub drivers: Vec<Driver>,
+    /// The score in words, term by term.
+    #[serde(default)]
+    pub explanation: String,
 }
 
 /// One term of the cost-risk score.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Driver {
-    /// `cost` (monthly cost ÷ budget), `anomaly` (score ÷ deny threshold) or `trend`
-    /// (1 − merges to budget ÷ horizon).
+    /// `cost` (monthly cost ÷ cap), `anomaly` (z-score ÷ deny threshold, or with short
+    /// history the jump over the cost before it ÷ 3) or `trend` (1 − merges to budget ÷ 20).
     pub name: String,
     /// The term, clamped to [0, 1].
     pub value: f64,
@@ -140,6 +158,9 @@ pub struct Driver {
     pub weight: f64,
     /// `value × weight`.
     pub contribution: f64,
+    /// What the value was computed from.
+    #[serde(default)]
+    pub basis: String,
 }
 
 /// A remediation with the money it saves.
@@ -153,4 +174,73 @@ pub struct Hint {
     pub bytes_saved: Option<u64>,
     /// Monthly saving; null without loads or bytes.
     pub monthly_saving: Option<f64>,
+}
+
+/// What running an artifact costs, for one `[[finops.compute]]` entry and (when manifests bind
+/// it) one object that deploys it.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ComputeCost {
+    /// Artifact path.
+    pub artifact: String,
+    /// The `[[finops.compute]]` entry (its index).
+    pub entry: usize,
+    /// The object that deploys it; null when no manifest binds it.
+    pub object: Option<ComputeObject>,
+    /// `invocations` or `provisioned`.
+    pub model: String,
+    /// Memory per instance in bytes; null when nothing says (then there is no cost).
+    pub memory_bytes: Option<u64>,
+    /// Where that memory comes from: `finops.compute[i].memory`, the object's limit (e.g.
+    /// `container app resources.limits.memory`), or `the artifact's maximum linear memory`.
+    pub memory_source: String,
+    /// Invocations per month (`invocations`).
+    pub invocations_per_month: Option<f64>,
+    /// Mean duration in milliseconds (`invocations`).
+    pub duration_ms: Option<f64>,
+    /// Replicas (`provisioned`).
+    pub replicas: Option<f64>,
+    /// `invocations × duration_ms / 1000 × memory / 2^30` (`invocations`).
+    pub gb_seconds_per_month: Option<f64>,
+    /// `replicas × memory / 2^30 × 730` (`provisioned`).
+    pub gb_hours_per_month: Option<f64>,
+    /// Price per GB-second used.
+    pub price_per_gb_second: f64,
+    /// Price per million requests used.
+    pub price_per_million_requests: f64,
+    /// Price per GB-hour used.
+    pub price_per_gb_hour: f64,
+    /// Compute cost per month, rounded to cents; null when the memory is unknown.
+    pub monthly_cost: Option<f64>,
+    /// The same at the merge-base: the object's resources then and the artifact's memory
+    /// then (0 when the object is new); null without a base.
+    pub base_monthly_cost: Option<f64>,
+    /// `monthly_cost − base_monthly_cost`, rounded to cents.
+    pub monthly_change: Option<f64>,
+    /// The artifact's size trend: merges until a size budget is crossed (the risk's trend).
+    pub merges_to_budget: Option<f64>,
+    /// The object's declared resources at each commit that changed its manifest, newest first.
+    pub history: Vec<crate::derive::resource_history::ResourcePoint>,
+    /// How unusual this change of memory is against that history.
+    pub memory_anomaly: Anomaly,
+    /// How unusual this change of replicas is against that history.
+    pub replicas_anomaly: Anomaly,
+    /// The cost-risk score of running it.
+    pub risk: Risk,
+}
+
+/// The object a compute row prices.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ComputeObject {
+    /// `kind`.
+    pub kind: String,
+    /// `metadata.name`.
+    pub name: Option<String>,
+    /// The manifest.
+    pub file: String,
+    /// Line of the object.
+    pub line: u64,
+    /// The container the artifact runs in; null for the whole object.
+    pub container: Option<String>,
+    /// The images it runs the artifact as.
+    pub images: Vec<String>,
 }
