@@ -258,3 +258,63 @@ fn without_compressed_sizes_nothing_is_priced_or_compared() {
     let document = common::facts(&git.sandbox, &["--no-base"]);
     assert_eq!(finops(&document)["anomaly"]["verdict"], "normal");
 }
+
+/// With tiers every figure uses the blended price of the total monthly GB: cost, change, risk
+/// and savings, so a budget judges what the bill will say.
+#[test]
+fn tiered_prices_give_the_blended_cost_everywhere() {
+    let sandbox = Sandbox::new();
+    sandbox.write("dist/a.wasm", module_with_data(40_000, 1));
+    sandbox.write("dist/b.wasm", module_with_data(10_000, 2));
+    let config = "[finops]\nencoding = \"raw\"\nmax_monthly_cost = 20\n\n[[finops.loads]]\nper_month = 10000000\n\n[[finops.tiers]]\nup_to_gb = 100\nprice_per_gb = 0.10\n\n[[finops.tiers]]\nprice_per_gb = 0.01\n";
+    sandbox.write("wasmgate.toml", config);
+    let document = common::facts(&sandbox, &["--no-compress"]);
+    let bytes = |name: &str| std::fs::metadata(sandbox.path().join(name)).unwrap().len() as f64;
+    let gb_a = bytes("dist/a.wasm") * 1e7 / 1e9;
+    let gb_b = bytes("dist/b.wasm") * 1e7 / 1e9;
+    let total = gb_a + gb_b;
+    // The first 100 GB at 0.10, the rest at 0.01.
+    let bill = 100.0 * 0.10 + (total - 100.0) * 0.01;
+    let blended = bill / total;
+    assert!(total > 100.0, "the test needs both tiers: {total} GB");
+    let rows = document["finops"]["artifacts"].as_array().unwrap();
+    assert_eq!(rows[0]["monthly_cost"].as_f64(), Some(cents(gb_a * blended)));
+    assert_eq!(rows[1]["monthly_cost"].as_f64(), Some(cents(gb_b * blended)));
+    assert_eq!(
+        document["finops"]["total_monthly_cost"].as_f64(),
+        Some(cents(bill))
+    );
+    assert!((document["finops"]["price_per_gb"].as_f64().unwrap() - blended).abs() < 1e-12);
+    // At 0.085 per GB a.wasm would cost more than the budget of 20; blended it does not.
+    assert!(gb_a * 0.085 > 20.0 && gb_a * blended < 20.0);
+    let (_, report, _) = check_json(&sandbox, &["--no-compress"]);
+    assert!(!has(&report, "cost-budget-exceeded", None), "{:#?}", report.findings);
+}
+
+/// With history shorter than the anomaly minimum, a jump over the cost before it still
+/// counts, so the risk can pass 0.8 when the cost is over its cap.
+#[test]
+fn a_jump_with_short_history_can_pass_the_risk_threshold() {
+    let sandbox = Sandbox::new();
+    sandbox.write("dist/app.wasm", module_with_data(10_000, 1));
+    let config = "[finops]\nencoding = \"raw\"\nprice_per_gb = 0.1\nmax_monthly_cost = 100\nrisk_min_monthly_cost = 100\n\n[[finops.loads]]\nper_month = 100000000\n";
+    sandbox.write("wasmgate.toml", config);
+    assert_eq!(run(sandbox.cmd().args(["baseline", "--no-compress"])).0, 0);
+    sandbox.write("dist/app.wasm", module_with_data(50_000, 1));
+    let document = common::facts(&sandbox, &["--no-compress"]);
+    let row = finops(&document);
+    let before = std::fs::read(sandbox.path().join(".wasmgate/baseline.json")).unwrap();
+    let baseline: Value = serde_json::from_slice(&before).unwrap();
+    let old = baseline["artifacts"]["dist/app.wasm"]["size"]["raw"].as_f64().unwrap();
+    let new = std::fs::metadata(sandbox.path().join("dist/app.wasm")).unwrap().len() as f64;
+    let cost = |bytes: f64| bytes * 1e8 / 1e9 * 0.1;
+    assert_eq!(row["anomaly"]["verdict"], "not enough history");
+    let cost_term = (cost(new) / 100.0).min(1.0);
+    let jump = ((cost(new) - cost(old)) / cost(old) / 3.0).min(1.0);
+    let score = 1.0 - (1.0 - 0.7 * cost_term) * (1.0 - 0.7 * jump);
+    assert_eq!(row["risk"]["score"].as_f64(), Some(cents(score)), "{row:#}");
+    assert!(score > 0.8);
+    let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
+    assert_eq!(code, 1);
+    assert!(has(&report, "cost-risk", Some("dist/app.wasm")));
+}
