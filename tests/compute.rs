@@ -343,3 +343,75 @@ fn a_compute_entry_must_say_how_often_it_runs() {
         "{stderr}"
     );
 }
+
+/// The human table gains cost/month and Δ cost, `-v` explains each figure, the Markdown job
+/// summary has a cost section, and JSON and SARIF carry the numbers.
+#[test]
+fn the_figures_are_shown_where_people_look() {
+    let repo = repository("512Mi");
+    repo.sandbox
+        .write("deploy/fn.yaml", deployment("2GB", "ghcr.io/acme/fn:1.0"));
+    let now = cents(invocation_cost(2e9));
+    let change = cents(invocation_cost(2e9) - invocation_cost(512.0 * 1024.0 * 1024.0));
+    let args = ["check", "--no-compress", "--base", "main"];
+
+    let (_, human, _) = run(repo.cmd().args(args).arg("-v"));
+    let header = human.lines().find(|l| l.starts_with("artifact")).unwrap();
+    assert!(
+        header.contains("cost/month") && header.contains("Δ cost"),
+        "{human}"
+    );
+    let row = human
+        .lines()
+        .find(|l| l.starts_with("dist/fn.wasm"))
+        .unwrap();
+    assert!(row.contains(&format!("{now:.2} USD")), "{row}");
+    assert!(row.contains(&format!("+{change:.2} USD")), "{row}");
+    assert!(
+        human.contains(&format!(
+            "cost: {now:.2} USD/month, +{change:.2} USD against the base"
+        )),
+        "{human}"
+    );
+    assert!(
+        human.contains("200000000 invocations × 200 ms × 2000000000 bytes (container fn resources.limits.memory)"),
+        "{human}"
+    );
+    assert!(human.contains("compute risk score"), "{human}");
+
+    let (_, markdown, _) = run(repo.cmd().args(args).args(["--format", "markdown"]));
+    assert!(markdown.contains("### Cost"), "{markdown}");
+    assert!(
+        markdown.contains(&format!("| compute | {now:.2} USD | +{change:.2} USD |")),
+        "{markdown}"
+    );
+    assert!(
+        markdown
+            .contains("| artifact | raw | gzip | brotli | change vs base | USD/month | verdict |")
+    );
+
+    let (_, json, _) = run(repo.cmd().args(args).args(["--format", "json"]));
+    let json: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["cost"]["compute"].as_f64(), Some(now));
+    assert_eq!(json["cost"]["total_change"].as_f64(), Some(change));
+    assert_eq!(
+        json["artifacts"][0]["compute_monthly_cost"].as_f64(),
+        Some(now)
+    );
+
+    let (_, sarif, _) = run(repo.cmd().args(args).args(["--format", "sarif"]));
+    let sarif: Value = serde_json::from_str(&sarif).unwrap();
+    let schema: Value = serde_json::from_slice(
+        &std::fs::read(common::repo().join("tests/data/sarif-2.1.0.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::options().build(&schema).unwrap();
+    assert!(
+        validator.is_valid(&sarif),
+        "the property bag keeps SARIF valid"
+    );
+    assert_eq!(
+        sarif["runs"][0]["properties"]["wasmgate"]["cost"]["total"].as_f64(),
+        Some(now)
+    );
+}

@@ -278,8 +278,14 @@ fn tiered_prices_give_the_blended_cost_everywhere() {
     let blended = bill / total;
     assert!(total > 100.0, "the test needs both tiers: {total} GB");
     let rows = document["finops"]["artifacts"].as_array().unwrap();
-    assert_eq!(rows[0]["monthly_cost"].as_f64(), Some(cents(gb_a * blended)));
-    assert_eq!(rows[1]["monthly_cost"].as_f64(), Some(cents(gb_b * blended)));
+    assert_eq!(
+        rows[0]["monthly_cost"].as_f64(),
+        Some(cents(gb_a * blended))
+    );
+    assert_eq!(
+        rows[1]["monthly_cost"].as_f64(),
+        Some(cents(gb_b * blended))
+    );
     assert_eq!(
         document["finops"]["total_monthly_cost"].as_f64(),
         Some(cents(bill))
@@ -288,7 +294,11 @@ fn tiered_prices_give_the_blended_cost_everywhere() {
     // At 0.085 per GB a.wasm would cost more than the budget of 20; blended it does not.
     assert!(gb_a * 0.085 > 20.0 && gb_a * blended < 20.0);
     let (_, report, _) = check_json(&sandbox, &["--no-compress"]);
-    assert!(!has(&report, "cost-budget-exceeded", None), "{:#?}", report.findings);
+    assert!(
+        !has(&report, "cost-budget-exceeded", None),
+        "{:#?}",
+        report.findings
+    );
 }
 
 /// With history shorter than the anomaly minimum, a jump over the cost before it still
@@ -305,8 +315,12 @@ fn a_jump_with_short_history_can_pass_the_risk_threshold() {
     let row = finops(&document);
     let before = std::fs::read(sandbox.path().join(".wasmgate/baseline.json")).unwrap();
     let baseline: Value = serde_json::from_slice(&before).unwrap();
-    let old = baseline["artifacts"]["dist/app.wasm"]["size"]["raw"].as_f64().unwrap();
-    let new = std::fs::metadata(sandbox.path().join("dist/app.wasm")).unwrap().len() as f64;
+    let old = baseline["artifacts"]["dist/app.wasm"]["size"]["raw"]
+        .as_f64()
+        .unwrap();
+    let new = std::fs::metadata(sandbox.path().join("dist/app.wasm"))
+        .unwrap()
+        .len() as f64;
     let cost = |bytes: f64| bytes * 1e8 / 1e9 * 0.1;
     assert_eq!(row["anomaly"]["verdict"], "not enough history");
     let cost_term = (cost(new) / 100.0).min(1.0);

@@ -105,6 +105,7 @@ fn outputs(gate: &GateArgs, report: &Report, out: &Out) -> Outcome {
     let plain = HumanStyle {
         color: false,
         quiet: false,
+        verbose: false,
     };
     for output in &gate.outputs {
         let text = report::render(output.format, report, plain);

@@ -28,6 +28,7 @@ impl Out {
         let style = |tty: bool| HumanStyle {
             color: use_color(args.color, tty),
             quiet: args.quiet,
+            verbose: args.verbose,
         };
         Out {
             style: style(std::io::stdout().is_terminal()),

@@ -133,6 +133,7 @@ pub fn report(
     }
     let mut report = Report::new(artifacts, findings, sources);
     report.currency = document.finops.as_ref().map(|f| f.currency.clone());
+    report.cost = summary::cost(document);
     report.git = summary::git(document);
     report
 }

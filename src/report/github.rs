@@ -83,10 +83,27 @@ pub fn summary(report: &Report) -> String {
         let _ = writeln!(out, "wasmgate could not decide: {}\n", cell(&error.message));
     }
     if !report.artifacts.is_empty() {
-        let mut table = String::from(
-            "| artifact | raw | gzip | brotli | change vs base | verdict |\n|---|--:|--:|--:|--:|---|\n",
-        );
+        let currency = report.cost.as_ref().map(|c| c.currency.as_str());
+        let mut table = match currency {
+            Some(currency) => format!(
+                "| artifact | raw | gzip | brotli | change vs base | {currency}/month | verdict |\n|---|--:|--:|--:|--:|--:|---|\n"
+            ),
+            None => String::from(
+                "| artifact | raw | gzip | brotli | change vs base | verdict |\n|---|--:|--:|--:|--:|---|\n",
+            ),
+        };
         for artifact in &report.artifacts {
+            let cost = match (
+                currency,
+                artifact.monthly_cost,
+                artifact.compute_monthly_cost,
+            ) {
+                (None, _, _) => String::new(),
+                (Some(_), None, None) => " – |".to_string(),
+                (Some(_), egress, compute) => {
+                    format!(" {:.2} |", egress.unwrap_or(0.0) + compute.unwrap_or(0.0))
+                }
+            };
             let size = |n: Option<u64>| n.map_or_else(|| "–".to_string(), human_bytes);
             let change = artifact.change.as_ref().map_or_else(
                 || "–".to_string(),
@@ -94,7 +111,7 @@ pub fn summary(report: &Report) -> String {
             );
             let _ = writeln!(
                 table,
-                "| {} | {} | {} | {} | {change} | {} |",
+                "| {} | {} | {} | {} | {change} |{cost} {} |",
                 code_span(&artifact.path),
                 human_bytes(artifact.raw),
                 size(artifact.gzip),
@@ -134,15 +151,26 @@ pub fn summary(report: &Report) -> String {
         let _ = writeln!(out, "### {title} ({})\n", findings.len());
         collapse(&mut out, title, findings.len(), &list);
     }
-    let hints: Vec<String> = report
-        .artifacts
-        .iter()
-        .flat_map(|a| {
-            a.hints
-                .iter()
-                .map(move |h| format!("- {}: {}", code_span(&a.path), cell(h)))
-        })
-        .collect();
+    if let Some(cost) = &report.cost {
+        out.push_str(&cost_section(cost));
+    }
+    let hints: Vec<String> = match report.cost.as_ref().filter(|c| !c.savings.is_empty()) {
+        // With money, the largest savings first.
+        Some(cost) => cost
+            .savings
+            .iter()
+            .map(|s| format!("- {}", cell(s)))
+            .collect(),
+        None => report
+            .artifacts
+            .iter()
+            .flat_map(|a| {
+                a.hints
+                    .iter()
+                    .map(move |h| format!("- {}: {}", code_span(&a.path), cell(h)))
+            })
+            .collect(),
+    };
     if !hints.is_empty() {
         let _ = writeln!(out, "### Savings\n");
         collapse(&mut out, "Savings", hints.len(), &(hints.join("\n") + "\n"));
@@ -175,6 +203,50 @@ pub fn summary(report: &Report) -> String {
         None => out.push_str("- not a git repository: no base\n"),
     }
     out.push_str("- built-in policy library and the repository's policies\n");
+    out
+}
+
+/// Egress, compute, total and their change; CO₂e; the forecasts; what running costs.
+fn cost_section(cost: &super::CostSummary) -> String {
+    let currency = &cost.currency;
+    let amount = |value: Option<f64>| {
+        value.map_or_else(
+            || "–".to_string(),
+            |v| crate::derive::finops::risk::money(v, currency),
+        )
+    };
+    let change = |value: Option<f64>| {
+        value.map_or_else(
+            || "–".to_string(),
+            |v| {
+                let sign = if v >= 0.0 { "+" } else { "" };
+                format!("{sign}{}", crate::derive::finops::risk::money(v, currency))
+            },
+        )
+    };
+    let mut out = String::from("### Cost\n\n| | per month | change |\n|---|--:|--:|\n");
+    for (name, value, delta) in [
+        ("egress", cost.egress, cost.egress_change),
+        ("compute", cost.compute, cost.compute_change),
+        ("**total**", cost.total, cost.total_change),
+    ] {
+        if value.is_some() || delta.is_some() {
+            let _ = writeln!(out, "| {name} | {} | {} |", amount(value), change(delta));
+        }
+    }
+    out.push('\n');
+    if let Some(co2e) = cost.co2e_kg_per_month {
+        let _ = writeln!(out, "Transfers emit {co2e:.2} kg CO₂e a month.\n");
+    }
+    for forecast in &cost.forecasts {
+        let _ = writeln!(out, "- Forecast: {}", cell(forecast));
+    }
+    for row in &cost.compute_rows {
+        let _ = writeln!(out, "- Compute: {}", cell(row));
+    }
+    if !cost.forecasts.is_empty() || !cost.compute_rows.is_empty() {
+        out.push('\n');
+    }
     out
 }
 

@@ -16,6 +16,8 @@ pub struct HumanStyle {
     pub color: bool,
     /// Only findings, no table or verdict line on success.
     pub quiet: bool,
+    /// Explain each cost figure's inputs after the table.
+    pub verbose: bool,
 }
 
 fn handler(style: HumanStyle) -> GraphicalReportHandler {
@@ -107,6 +109,11 @@ pub fn render(report: &Report, style: HumanStyle) -> String {
     if !report.artifacts.is_empty() {
         out.push_str(&table(report));
     }
+    if let (true, Some(cost)) = (style.verbose, &report.cost) {
+        for explanation in &cost.explanations {
+            let _ = writeln!(out, "  {explanation}");
+        }
+    }
     if let Some(git) = &report.git {
         out.push_str(&git_line(git));
     }
@@ -172,28 +179,64 @@ fn render_finding(report: &Report, finding: &Finding, style: HumanStyle) -> Stri
 }
 
 fn table(report: &Report) -> String {
-    let header = [
-        "artifact", "kind", "raw", "gzip", "brotli", "imports", "verdict",
-    ];
-    let mut rows: Vec<[String; 7]> = vec![header.map(String::from)];
-    for artifact in &report.artifacts {
+    let currency = report.cost.as_ref().map(|c| c.currency.clone());
+    let combined = |egress: Option<f64>, compute: Option<f64>| match (egress, compute) {
+        (None, None) => None,
+        (e, c) => Some(e.unwrap_or(0.0) + c.unwrap_or(0.0)),
+    };
+    let costs: Vec<(Option<f64>, Option<f64>)> = report
+        .artifacts
+        .iter()
+        .map(|a| {
+            (
+                combined(a.monthly_cost, a.compute_monthly_cost),
+                combined(a.monthly_change, a.compute_monthly_change),
+            )
+        })
+        .collect();
+    let with_cost = currency.is_some() && costs.iter().any(|(cost, _)| cost.is_some());
+    let with_change = with_cost && costs.iter().any(|(_, change)| change.is_some());
+    let mut header = vec!["artifact", "kind", "raw", "gzip", "brotli", "imports"];
+    if with_cost {
+        header.push("cost/month");
+    }
+    if with_change {
+        header.push("Δ cost");
+    }
+    header.push("verdict");
+    let columns = header.len();
+    let mut rows: Vec<Vec<String>> = vec![header.into_iter().map(String::from).collect()];
+    let currency = currency.unwrap_or_default();
+    for (artifact, (cost, change)) in report.artifacts.iter().zip(&costs) {
         let optional = |n: Option<u64>| n.map_or_else(|| "-".to_string(), |n| n.to_string());
-        rows.push([
+        let mut row = vec![
             artifact.path.clone(),
             artifact.kind.clone().unwrap_or_else(|| "-".to_string()),
             artifact.raw.to_string(),
             optional(artifact.gzip),
             optional(artifact.brotli),
             artifact.imports.to_string(),
+        ];
+        if with_cost {
+            row.push(cost.map_or_else(|| "-".to_string(), |c| money(c, &currency)));
+        }
+        if with_change {
+            row.push(change.map_or_else(
+                || "-".to_string(),
+                |c| format!("{}{}", if c >= 0.0 { "+" } else { "" }, money(c, &currency)),
+            ));
+        }
+        row.push(
             match artifact.verdict {
                 Verdict::Pass => "pass",
                 Verdict::Fail => "FAIL",
                 Verdict::Error => "error",
             }
             .to_string(),
-        ]);
+        );
+        rows.push(row);
     }
-    let mut widths = [0usize; 7];
+    let mut widths = vec![0usize; columns];
     for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
@@ -202,9 +245,9 @@ fn table(report: &Report) -> String {
     let mut out = String::from("\n");
     for row in &rows {
         let mut line = String::new();
-        for (column, (cell, width)) in row.iter().zip(widths).enumerate() {
+        for (column, (cell, width)) in row.iter().zip(&widths).enumerate() {
             // Text columns align left, numbers right.
-            if matches!(column, 0 | 1 | 6) {
+            if matches!(column, 0 | 1) || column == columns - 1 {
                 let _ = write!(line, "{cell:<width$}  ");
             } else {
                 let _ = write!(line, "{cell:>width$}  ");
@@ -213,7 +256,43 @@ fn table(report: &Report) -> String {
         out.push_str(line.trim_end());
         out.push('\n');
     }
+    if let Some(cost) = &report.cost {
+        out.push_str(&cost_line(cost));
+    }
     out
+}
+
+fn money(amount: f64, currency: &str) -> String {
+    crate::derive::finops::risk::money(amount, currency)
+}
+
+/// `cost: 1655.10 USD/month (egress 373.33 USD, compute 1281.77 USD), +908.43 USD against the base; 0.42 kg CO₂e/month`
+fn cost_line(cost: &super::CostSummary) -> String {
+    let currency = &cost.currency;
+    let Some(total) = cost.total else {
+        return String::new();
+    };
+    let mut line = format!("\ncost: {}/month", money(total, currency));
+    if let (Some(egress), Some(compute)) = (cost.egress, cost.compute) {
+        let _ = write!(
+            line,
+            " (egress {}, compute {})",
+            money(egress, currency),
+            money(compute, currency)
+        );
+    }
+    if let Some(change) = cost.total_change {
+        let sign = if change >= 0.0 { "+" } else { "" };
+        let _ = write!(line, ", {sign}{} against the base", money(change, currency));
+    }
+    if let Some(co2e) = cost.co2e_kg_per_month {
+        let _ = write!(line, "; {co2e:.2} kg CO₂e/month");
+    }
+    line.push('\n');
+    for forecast in &cost.forecasts {
+        let _ = writeln!(line, "forecast: {forecast}");
+    }
+    line
 }
 
 fn git_line(git: &super::GitSummary) -> String {

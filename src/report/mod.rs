@@ -94,8 +94,48 @@ pub struct ArtifactSummary {
     pub change: Option<SizeChange>,
     /// Monthly egress cost (`[finops]`); null without configured loads.
     pub monthly_cost: Option<f64>,
+    /// Its change against the baseline; null without one.
+    #[serde(default)]
+    pub monthly_change: Option<f64>,
+    /// What running it costs a month (`[[finops.compute]]`, every object together); null
+    /// when nothing prices it.
+    #[serde(default)]
+    pub compute_monthly_cost: Option<f64>,
+    /// Its change against the merge-base.
+    #[serde(default)]
+    pub compute_monthly_change: Option<f64>,
     /// Computed savings, e.g. `strip the debug custom sections: 812 bytes less per load (1.20/month)`.
     pub hints: Vec<String>,
+}
+
+/// The money of a run: egress and compute, the change, CO₂e, where the trend goes, what could
+/// be saved, and how each figure was made.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct CostSummary {
+    /// Currency of every amount.
+    pub currency: String,
+    /// Egress per month (the shipped bytes); null without loads.
+    pub egress: Option<f64>,
+    /// Its change against the baseline.
+    pub egress_change: Option<f64>,
+    /// Running the artifacts per month (`[[finops.compute]]`); null without figures.
+    pub compute: Option<f64>,
+    /// Its change against the merge-base.
+    pub compute_change: Option<f64>,
+    /// Both together.
+    pub total: Option<f64>,
+    /// The change of both.
+    pub total_change: Option<f64>,
+    /// kg CO₂e per month of the transfers.
+    pub co2e_kg_per_month: Option<f64>,
+    /// Artifacts whose size trend crosses a budget: `path: crosses … in ~N merges`.
+    pub forecasts: Vec<String>,
+    /// The largest computed savings, with money, largest first (at most 3).
+    pub savings: Vec<String>,
+    /// What running each artifact costs, one line per object.
+    pub compute_rows: Vec<String>,
+    /// Each figure's inputs, in words (`-v` prints them).
+    pub explanations: Vec<String>,
 }
 
 /// A size change against the baseline.
@@ -169,6 +209,9 @@ pub struct Report {
     pub git: Option<GitSummary>,
     /// Currency of `monthly_cost`.
     pub currency: Option<String>,
+    /// What the run's artifacts cost, when `[finops]` prices anything.
+    #[serde(default)]
+    pub cost: Option<CostSummary>,
     /// Text of files that findings point into, for labelled snippets; not serialised.
     #[serde(skip)]
     #[schemars(skip)]
@@ -220,6 +263,7 @@ impl Report {
             error: None,
             git: None,
             currency: None,
+            cost: None,
             sources,
         }
     }
@@ -235,6 +279,7 @@ impl Report {
             error: Some(error),
             git: None,
             currency: None,
+            cost: None,
             sources: BTreeMap::new(),
         }
     }

@@ -27,22 +27,30 @@ pub fn render(report: &Report) -> String {
         .iter()
         .map(|f| result(f, rule_ids.iter().position(|id| *id == f.code).unwrap_or(0)))
         .collect();
+    let mut run = json!({
+        "tool": {
+            "driver": {
+                "name": "wasmgate",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": env!("CARGO_PKG_REPOSITORY"),
+                "rules": rules,
+            }
+        },
+        "columnKind": "unicodeCodePoints",
+        "invocations": [invocation(report)],
+        "results": results,
+    });
+    // The money of the run, for tools that read SARIF only (a property bag, §3.8).
+    if let (Some(cost), Some(fields)) = (&report.cost, run.as_object_mut()) {
+        fields.insert(
+            "properties".to_string(),
+            json!({ "wasmgate": { "cost": cost } }),
+        );
+    }
     let log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "wasmgate",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "informationUri": env!("CARGO_PKG_REPOSITORY"),
-                    "rules": rules,
-                }
-            },
-            "columnKind": "unicodeCodePoints",
-            "invocations": [invocation(report)],
-            "results": results,
-        }]
+        "runs": [run],
     });
     let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
     text.push('\n');
