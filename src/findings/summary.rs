@@ -103,9 +103,8 @@ fn compute_of(
 /// The money of the run, when anything is priced.
 pub(super) fn cost(document: &InputDocument) -> Option<CostSummary> {
     let finops = document.finops.as_ref()?;
-    if finops.combined_monthly_cost.is_none() {
-        return None;
-    }
+    // Nothing priced, nothing to show.
+    finops.combined_monthly_cost?;
     let currency = finops.currency.as_str();
     let co2e: Vec<f64> = finops
         .artifacts
