@@ -415,3 +415,39 @@ fn the_figures_are_shown_where_people_look() {
         Some(now)
     );
 }
+
+/// User policies import the same package and judge the gate's own input with it.
+#[test]
+fn user_policies_ask_the_same_engine() {
+    let repo = repository("512Mi");
+    repo.sandbox
+        .write("deploy/fn.yaml", deployment("2GB", "ghcr.io/acme/fn:1.0"));
+    repo.sandbox.write(
+        "policies/cost.rego",
+        r#"package wasmgate
+
+import rego.v1
+import data.ai_predictions
+
+warn contains msg if {
+	some o in input.manifests.objects
+	some c in o.object.spec.template.spec.containers
+	risk := ai_predictions.get_cost_risk(c.image, "512Mi")
+	msg := sprintf("%s at 512Mi: %v", [c.name, risk.predicted_monthly_cost])
+}
+"#,
+    );
+    // A policy the merge-base does not have governs nothing: try it from the work tree.
+    let (_, report, stderr) = check_json(
+        &repo.sandbox,
+        &["--no-compress", "--base", "main", "--trust", "head"],
+    );
+    let expected = format!(
+        "fn at 512Mi: {}",
+        cents(invocation_cost(512.0 * 1024.0 * 1024.0))
+    );
+    assert!(
+        report.findings.iter().any(|f| f.message == expected),
+        "{expected}: {stderr}"
+    );
+}
