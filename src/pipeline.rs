@@ -412,10 +412,10 @@ pub fn check(request: &CheckRequest, progress: &dyn Progress) -> Result<Report, 
         request.config.config.finops.clone(),
         &request.config.config.manifests.bind,
     );
-    policies.answer_predictions(predictions.clone())?;
+    policy::predictions::answer_in(&mut policies, predictions.clone())?;
     let mut raw = policy::evaluate(&policies, input)?;
     if let Some(admission) = &mut admission {
-        admission.answer_predictions(predictions.clone())?;
+        policy::predictions::answer_in(admission, predictions.clone())?;
         raw.extend(policy::admission::evaluate(admission, reviews)?);
     }
     raw.extend(predictions.unanswered());

@@ -158,39 +158,6 @@ fn type_check(engine: &mut Engine, sources: &BTreeMap<String, String>) -> Result
     })
 }
 
-impl PolicySet {
-    /// Answers `wasmgate.predict_cost_risk(image, resources)` (behind
-    /// `data.ai_predictions.get_cost_risk`) from `predictions`, in this engine and every copy.
-    pub fn answer_predictions(
-        &mut self,
-        predictions: std::sync::Arc<predictions::Predictions>,
-    ) -> Result<(), Error> {
-        let extension = move |args: Vec<regorus::Value>| -> anyhow::Result<regorus::Value> {
-            let image = args
-                .first()
-                .and_then(|a| a.as_string().ok().map(|s| s.to_string()));
-            let Some(image) = image else {
-                return Ok(regorus::Value::Null);
-            };
-            let resources = args
-                .get(1)
-                .and_then(|r| serde_json::to_value(r).ok())
-                .unwrap_or_default();
-            Ok(regorus::Value::from(predictions.answer(&image, &resources)))
-        };
-        self.engine
-            .add_extension(
-                "wasmgate.predict_cost_risk".to_string(),
-                2,
-                Box::new(extension),
-            )
-            .map_err(|e| Error::PolicyLoad {
-                path: "wasmgate.predict_cost_risk".to_string(),
-                message: e.to_string(),
-            })
-    }
-}
-
 fn add(engine: &mut Engine, name: &str, text: &str) -> Result<String, Error> {
     engine
         .add_policy(name.to_string(), text.to_string())

@@ -12,7 +12,8 @@ use serde_json::Value;
 use crate::config::FinopsConfig;
 use crate::derive::finops::ComputeCost;
 use crate::derive::finops::compute::predict;
-use crate::policy::RawFinding;
+use crate::diag::Error;
+use crate::policy::{PolicySet, RawFinding};
 
 /// The answers, and the questions that had none.
 pub struct Predictions {
@@ -21,6 +22,34 @@ pub struct Predictions {
     /// `[[manifests.bind]]`: image glob → artifact.
     binds: Vec<(globset::GlobMatcher, String)>,
     unanswered: Mutex<BTreeMap<String, String>>,
+}
+
+/// Answers `wasmgate.predict_cost_risk(image, resources)` (behind
+/// `data.ai_predictions.get_cost_risk`) from `predictions`, in `set`'s engine and every copy.
+pub fn answer_in(set: &mut PolicySet, predictions: Arc<Predictions>) -> Result<(), Error> {
+    let extension = move |args: Vec<regorus::Value>| -> anyhow::Result<regorus::Value> {
+        let image = args
+            .first()
+            .and_then(|a| a.as_string().ok().map(|s| s.to_string()));
+        let Some(image) = image else {
+            return Ok(regorus::Value::Null);
+        };
+        let resources = args
+            .get(1)
+            .and_then(|r| serde_json::to_value(r).ok())
+            .unwrap_or_default();
+        Ok(regorus::Value::from(predictions.answer(&image, &resources)))
+    };
+    set.engine
+        .add_extension(
+            "wasmgate.predict_cost_risk".to_string(),
+            2,
+            Box::new(extension),
+        )
+        .map_err(|e| Error::PolicyLoad {
+            path: "wasmgate.predict_cost_risk".to_string(),
+            message: e.to_string(),
+        })
 }
 
 impl Predictions {
