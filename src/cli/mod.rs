@@ -13,12 +13,14 @@ mod help;
 mod misc;
 mod output;
 mod sign;
+mod test;
 
 pub use gate::{BaselineArgs, GateArgs};
 use help::{BASELINE_EXAMPLES, CHECK_EXAMPLES, EXIT_STATUS, FACTS_EXAMPLES};
 pub use misc::{CompletionsArgs, ExplainArgs, InitArgs};
 pub use output::{ColorChoice, Format, OutputFile};
 pub use sign::{KeygenArgs, ShowArgs, SignArgs, VerifyArgs};
+pub use test::{TestArgs, TestFormat};
 
 /// wasmgate: gate WebAssembly releases in CI.
 ///
@@ -107,6 +109,11 @@ pub enum Command {
     /// Print the man page (roff).
     #[command(after_help = "Examples:\n  wasmgate man > wasmgate.1 && man ./wasmgate.1")]
     Man,
+    /// Run the Rego unit tests (`test_*` rules) of policy files, as `opa test` does.
+    #[command(
+        after_help = "Examples:\n  wasmgate test                         # policies/\n  wasmgate test -v --coverage --threshold 80 policies/\n  wasmgate test --format json policies/team\n\nExit status:\n  0  every test passed (and the coverage is at least --threshold)\n  1  a test failed, or the coverage is below --threshold\n  2  a test errored, or a file does not compile"
+    )]
+    Test(TestArgs),
     /// Explain a finding code: what it means, what sets it, what to do.
     #[command(
         after_help = "Examples:\n  wasmgate explain size-budget-exceeded\n  wasmgate explain --list"

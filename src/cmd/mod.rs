@@ -8,6 +8,7 @@ mod facts;
 mod init;
 mod log;
 mod sign;
+mod test;
 
 use std::io::{IsTerminal, Write};
 
@@ -120,6 +121,7 @@ pub(crate) fn run(args: &Args, out: &Out, crashed: Option<Error>) -> Outcome {
         Command::Completions(completions) => docs::completions(completions, out),
         Command::Man => docs::man(out),
         Command::Explain(explain) => docs::explain(explain, out),
+        Command::Test(test) => test::run(args, test, out),
     }
 }
 

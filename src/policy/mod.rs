@@ -7,6 +7,7 @@ pub mod builtin;
 mod eval;
 mod location;
 pub mod predictions;
+pub mod testing;
 mod typecheck;
 
 use std::collections::BTreeMap;
