@@ -66,7 +66,7 @@ as_object(row) := sprintf(" as %s %s (%s:%d)", [row.object.kind, object.get(row.
 
 as_object(row) := "" if row.object == null
 
-at_object(row) := {"file": row.object.file, "line": row.object.line} if row.object != null
+at_object(row) := {"file": row.object.file, "line": row.object.line, "object": sprintf("%s/%s", [row.object.kind, object.get(row.object, "name", "")])} if row.object != null
 
 at_object(row) := {} if row.object == null
 

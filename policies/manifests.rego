@@ -25,6 +25,7 @@ deny contains finding if {
 		"file": o.file,
 		"line": o.line,
 		"column": o.column,
+		"object": object_ref(o),
 		"field": binding.field,
 		"msg": sprintf("%s %s (%s:%d) deploys %s, which is not in the repository", [o.kind, object.get(o, "name", "(unnamed)"), o.file, o.line, binding.artifact]),
 		"details": {"object": {"kind": o.kind, "name": o.name, "file": o.file, "line": o.line}, "binding": binding},
@@ -39,6 +40,8 @@ bound contains [o, binding, a] if {
 	a.path == binding.artifact
 }
 
+object_ref(o) := sprintf("%s/%s", [o.kind, object.get(o, "name", "")])
+
 named(o) := sprintf("%s %s (%s:%d)", [o.kind, object.get(o, "name", "(unnamed)"), o.file, o.line])
 
 deny contains finding if {
@@ -52,6 +55,7 @@ deny contains finding if {
 		"file": o.file,
 		"line": o.line,
 		"column": o.column,
+		"object": object_ref(o),
 		"field": binding.sha256_field,
 		"msg": sprintf("%s declares sha256 %s for %s, but its bytes hash to %s", [named(o), binding.sha256, a.path, a.sha256]),
 		"details": {"declared": binding.sha256, "actual": a.sha256, "object": named(o)},
@@ -68,6 +72,7 @@ deny contains finding if {
 		"file": o.file,
 		"line": o.line,
 		"column": o.column,
+		"object": object_ref(o),
 		"field": binding.field,
 		"msg": sprintf("%s runs %s, whose wasm layer in %s is %s, but %s hashes to %s", [named(o), binding.oci.image, binding.oci.layout, layer_text(binding.oci.layer_sha256), a.path, a.sha256]),
 		"details": {"declared": binding.oci.layer_sha256, "actual": a.sha256, "object": named(o), "oci": binding.oci},
@@ -97,6 +102,7 @@ deny contains finding if {
 		"file": o.file,
 		"line": o.line,
 		"column": o.column,
+		"object": object_ref(o),
 		"field": [l.field | some l in binding.memory_limits; l.bytes == limit][0],
 		"msg": sprintf("%s declares at most %d bytes of memory for %s, but its linear memory can grow to %s; fitting the limit is necessary, not sufficient (the pod also holds the runtime)", [named(o), limit, a.path, ceiling_text(ceiling)]),
 		"details": {"limit_bytes": limit, "linear_memory_max_bytes": ceiling, "limits": binding.memory_limits},
@@ -124,6 +130,7 @@ warn contains finding if {
 		"file": o.file,
 		"line": o.line,
 		"column": o.column,
+		"object": object_ref(o),
 		"field": l.field,
 		"msg": sprintf("%s: %s %s", [named(o), l.source, l.problem]),
 		"details": l,
@@ -153,6 +160,7 @@ deny contains finding if {
 		"file": o.file,
 		"line": o.line,
 		"column": o.column,
+		"object": object_ref(o),
 		"field": binding.capabilities_field,
 		"msg": sprintf("%s does not declare %s, which %s imports", [named(o), imported.shown, a.path]),
 		"details": {"import": imported.shown, "declared": binding.capabilities},
@@ -170,6 +178,7 @@ warn contains finding if {
 		"file": o.file,
 		"line": o.line,
 		"column": o.column,
+		"object": object_ref(o),
 		"field": binding.capabilities_field,
 		"msg": sprintf("%s declares %s, which %s does not import", [named(o), capability, a.path]),
 		"details": {"capability": capability},

@@ -114,6 +114,11 @@ pub enum Command {
         after_help = "Examples:\n  wasmgate test                         # policies/\n  wasmgate test -v --coverage --threshold 80 policies/\n  wasmgate test --format json policies/team\n\nExit status:\n  0  every test passed (and the coverage is at least --threshold)\n  1  a test failed, or the coverage is below --threshold\n  2  a test errored, or a file does not compile"
     )]
     Test(TestArgs),
+    /// List the [[waivers]] of wasmgate.toml (as the gate reads it: from the merge-base) with the days each has left.
+    #[command(
+        after_help = "Examples:\n  wasmgate waivers\n  wasmgate waivers --base origin/main\n\nExit status:\n  0  listed (expired waivers are listed as expired; `check` denies them)\n  2  the config could not be read"
+    )]
+    Waivers(GateArgs),
     /// Explain a finding code: what it means, what sets it, what to do.
     #[command(
         after_help = "Examples:\n  wasmgate explain size-budget-exceeded\n  wasmgate explain --list"

@@ -9,6 +9,7 @@ mod init;
 mod log;
 mod sign;
 mod test;
+mod waivers;
 
 use std::io::{IsTerminal, Write};
 
@@ -122,6 +123,7 @@ pub(crate) fn run(args: &Args, out: &Out, crashed: Option<Error>) -> Outcome {
         Command::Man => docs::man(out),
         Command::Explain(explain) => docs::explain(explain, out),
         Command::Test(test) => test::run(args, test, out),
+        Command::Waivers(gate) => waivers::run(args, gate, out),
     }
 }
 

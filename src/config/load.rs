@@ -86,6 +86,7 @@ fn check(config: &Config) -> Result<(), Fault> {
         budget.check(index)?;
     }
     super::check::rules(&config.rules)?;
+    super::waivers::check(&config.waivers, &config.waiver_limits)?;
     config.policy.check()
 }
 

@@ -23,6 +23,7 @@ mod policy;
 mod sbom;
 mod signatures;
 mod spans;
+mod waivers;
 mod wasm;
 
 use std::collections::BTreeMap;
@@ -44,6 +45,7 @@ pub use output::OutputConfig;
 pub use policy::{Level, PolicyConfig};
 pub use sbom::SbomConfig;
 pub use signatures::SignaturesConfig;
+pub use waivers::{Waiver, WaiverLimits, today};
 pub use wasm::{CustomSectionsConfig, MemoryConfig, ProposalsConfig};
 
 /// The file name wasmgate looks for, walking up from the working directory.
@@ -99,6 +101,10 @@ pub struct Config {
     pub manifests: ManifestsConfig,
     /// Admission policies run on the manifests' objects.
     pub admission: AdmissionConfig,
+    /// Owned, dated acceptances of known findings.
+    pub waivers: Vec<Waiver>,
+    /// How far ahead waivers may expire and how many may be active.
+    pub waiver_limits: WaiverLimits,
 }
 
 impl Config {

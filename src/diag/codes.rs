@@ -588,6 +588,30 @@ catalogue! {
         summary: "This change's size change is far outside the repository's history of changes (robust z-score on median and MAD); warns from anomaly_warn, denies from anomaly_deny.",
         help: "Check what the change pulled in (a dependency, debug info, an embedded asset); if it is intended, accept it with `wasmgate baseline` in a reviewed commit.",
     }
+    /// A [[waivers]] entry is past its expiry date: it no longer waives, and the findings it accepted fail the gate again.
+    WaiverExpired = "waiver-expired" {
+        severity: Deny,
+        relevel: true,
+        config: "[[waivers]] expires",
+        summary: "A [[waivers]] entry is past its expiry date: it no longer waives, and the findings it accepted fail the gate again.",
+        help: "Fix what the waiver accepted and remove it, or renew it with a new expires date (and a reason) in a reviewed change.",
+    }
+    /// An active [[waivers]] entry matched no finding: what it accepted is gone, or it never matched.
+    WaiverUnused = "waiver-unused" {
+        severity: Warn,
+        relevel: true,
+        config: "[[waivers]]",
+        summary: "An active [[waivers]] entry matched no finding: what it accepted is gone, or it never matched.",
+        help: "Remove the waiver; if it was meant to match, check its code, artifact glob and object name against `wasmgate check --format json`.",
+    }
+    /// More waivers are active than [waiver_limits] max_active allows.
+    WaiversOverLimit = "waivers-over-limit" {
+        severity: Deny,
+        relevel: true,
+        config: "[waiver_limits] max_active",
+        summary: "More waivers are active than [waiver_limits] max_active allows.",
+        help: "Fix the findings behind some waivers and remove them before adding more.",
+    }
     /// A user policy's package is outside the evaluated namespaces, so its rules did not run.
     PolicyNotEvaluated = "policy-not-evaluated" {
         severity: Warn,

@@ -5,6 +5,7 @@
 mod location;
 mod severity;
 mod summary;
+mod waivers;
 
 use location::location;
 use severity::apply_override;
@@ -35,6 +36,8 @@ pub fn report(
             .to_string()
     });
     let mut findings = Vec::new();
+    // The manifest object each finding is about, for waivers that name one.
+    let mut objects = Vec::new();
     for raw in raw {
         let code = raw.code.unwrap_or_else(|| USER_POLICY_CODE.to_string());
         let Some(severity) = apply_override(config, &code, raw.severity) else {
@@ -79,8 +82,18 @@ pub fn report(
             help,
             details: raw.details,
             snippet,
+            waived: raw.excepted.map(|package| crate::report::Waived {
+                by: format!("the exception rule of {package}"),
+                owner: "policy".to_string(),
+                reason: format!("{package} excepts this rule (conftest exception)"),
+                expires: None,
+                ticket: None,
+            }),
         });
+        objects.push(raw.object);
     }
+    let about_waivers = waivers::apply(&mut findings, &objects, config, &mut sources);
+    findings.extend(about_waivers);
     for (package, file) in &policies.skipped {
         let code = Code::PolicyNotEvaluated.as_str();
         let Some(severity) = apply_override(config, code, Severity::Warn) else {
@@ -101,6 +114,7 @@ pub fn report(
             help: codes::lookup(code).map(|info| info.help.to_string()),
             details: None,
             snippet: None,
+            waived: None,
         });
     }
     let artifacts = summary::artifacts(document);

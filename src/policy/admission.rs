@@ -75,6 +75,9 @@ pub fn evaluate(set: &PolicySet, reviews: Vec<Review>) -> Result<Vec<RawFinding>
                         finding.artifact.clone_from(&review.artifact);
                     }
                     finding
+                        .object
+                        .get_or_insert_with(|| review.named.replacen(' ', "/", 1));
+                    finding
                 })
                 .collect())
         })

@@ -31,6 +31,10 @@ pub struct RawFinding {
     /// `field`: the offending field of that object, as a JSON pointer; its position replaces
     /// the object's once the manifests are at hand.
     pub field: Option<String>,
+    /// `object`: the manifest object (`name` or `Kind/name`) it is about, for waivers.
+    pub object: Option<String>,
+    /// The package whose conftest-style `exception` rule excepts the rule that produced it.
+    pub excepted: Option<String>,
     /// `help`, if given.
     pub help: Option<String>,
     /// `details`, if given.
@@ -119,6 +123,7 @@ pub(super) fn run(
         let Some(regorus::Value::Object(rules)) = value else {
             continue;
         };
+        let excepted = exceptions(&regorus::Value::Object(rules.clone()));
         // Only the deny/warn rules become findings; helpers (which may hold whole artifacts)
         // are never converted.
         for (rule, value) in rules.iter() {
@@ -130,7 +135,14 @@ pub(super) fn run(
                 rule: format!("{package}.{rule}"),
                 message: e.to_string(),
             })?;
+            let first = findings.len();
             read_results(&format!("{package}.{rule}"), severity, value, &mut findings)?;
+            let suffix = rule.split_once('_').map(|(_, name)| name);
+            if suffix.is_some_and(|name| excepted.iter().any(|e| e == name)) {
+                for finding in &mut findings[first..] {
+                    finding.excepted = Some((*package).clone());
+                }
+            }
         }
     }
     Ok(findings)
@@ -168,6 +180,27 @@ fn add_cost_risk(engine: &mut regorus::Engine, input: &regorus::Value) -> Result
             path: "wasmgate.cost_risk".to_string(),
             message: e.to_string(),
         })
+}
+
+/// The rule names a conftest-style `exception` rule excepts: `exception contains ["x"]` (or
+/// `exception[rules] { rules := ["x"] }`) excepts `deny_x`, `violation_x` and `warn_x`.
+fn exceptions(rules: &regorus::Value) -> Vec<String> {
+    let mut names = Vec::new();
+    let Ok(set) = rules["exception"].as_set() else {
+        return names;
+    };
+    for entry in set.iter() {
+        match entry {
+            regorus::Value::Array(items) => names.extend(
+                items
+                    .iter()
+                    .filter_map(|item| item.as_string().ok().map(|s| s.to_string())),
+            ),
+            regorus::Value::String(name) => names.push(name.to_string()),
+            _ => {}
+        }
+    }
+    names
 }
 
 /// `deny`, `violation`, `deny_x`, `violation_x` deny; `warn`, `warn_x` warn; others are helpers.
@@ -227,6 +260,8 @@ fn read_result(rule: &str, severity: Severity, item: Value) -> Result<RawFinding
         config_key: None,
         file: None,
         field: None,
+        object: None,
+        excepted: None,
         help: None,
         details: None,
     };
@@ -251,6 +286,7 @@ fn read_result(rule: &str, severity: Severity, item: Value) -> Result<RawFinding
             finding.artifact = text("artifact")?;
             finding.config_key = text("config_key")?;
             finding.help = text("help")?;
+            finding.object = text("object")?;
             if let Some(file) = text("file")? {
                 let mut number = |key: &str| object.remove(key).and_then(|v| v.as_u64());
                 let line = number("line").unwrap_or(1).max(1);

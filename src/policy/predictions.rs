@@ -127,6 +127,8 @@ impl Predictions {
                 config_key: None,
                 file: None,
                 field: None,
+                object: None,
+                excepted: None,
                 help: None,
                 details: Some(serde_json::json!({ "image": image })),
             })

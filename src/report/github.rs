@@ -17,9 +17,10 @@ pub fn annotations(report: &Report) -> String {
         );
     }
     for finding in &report.findings {
-        let command = match finding.severity {
-            Severity::Deny => "error",
-            Severity::Warn => "warning",
+        let command = match (finding.severity, &finding.waived) {
+            (_, Some(_)) => "notice",
+            (Severity::Deny, None) => "error",
+            (Severity::Warn, None) => "warning",
         };
         let mut properties = Vec::new();
         if let Some(location) = &finding.location {
@@ -33,10 +34,13 @@ pub fn annotations(report: &Report) -> String {
             "title={}",
             property(&format!("wasmgate {}", finding.code))
         ));
-        let message = match &finding.artifact {
+        let mut message = match &finding.artifact {
             Some(artifact) => format!("{artifact}: {}", finding.message),
             None => finding.message.clone(),
         };
+        if let Some(note) = finding.waiver_note() {
+            message = format!("{message} [{note}]");
+        }
         let _ = writeln!(
             out,
             "::{command} {}::{}",
@@ -129,7 +133,7 @@ pub fn summary(report: &Report) -> String {
         let findings: Vec<_> = report
             .findings
             .iter()
-            .filter(|f| f.severity == severity)
+            .filter(|f| f.severity == severity && f.waived.is_none())
             .collect();
         if findings.is_empty() {
             continue;
@@ -150,6 +154,32 @@ pub fn summary(report: &Report) -> String {
         }
         let _ = writeln!(out, "### {title} ({})\n", findings.len());
         collapse(&mut out, title, findings.len(), &list);
+    }
+    let waived: Vec<String> = report
+        .findings
+        .iter()
+        .filter_map(|f| {
+            let note = f.waiver_note()?;
+            Some(format!(
+                "- **{}** {}{} — {}",
+                code_span(&f.code),
+                f.artifact
+                    .as_ref()
+                    .map(|a| format!("{}: ", code_span(a)))
+                    .unwrap_or_default(),
+                cell(&f.message),
+                cell(&note)
+            ))
+        })
+        .collect();
+    if !waived.is_empty() {
+        let _ = writeln!(out, "### Waived ({})\n", waived.len());
+        collapse(
+            &mut out,
+            "Waived",
+            waived.len(),
+            &(waived.join("\n") + "\n"),
+        );
     }
     if let Some(cost) = &report.cost {
         out.push_str(&cost_section(cost));

@@ -122,9 +122,13 @@ pub fn render(report: &Report, style: HumanStyle) -> String {
         Verdict::Fail => "FAIL",
         Verdict::Error => "ERROR",
     };
+    let waived = match report.summary.waived {
+        0 => String::new(),
+        n => format!(", {n} waived"),
+    };
     let _ = writeln!(
         out,
-        "\nwasmgate: {verdict}: {} artifact{}, {} denied, {} warning{}",
+        "\nwasmgate: {verdict}: {} artifact{}, {} denied, {} warning{}{waived}",
         report.summary.artifacts,
         plural(report.summary.artifacts),
         report.summary.deny,
@@ -145,12 +149,20 @@ fn render_finding(report: &Report, finding: &Finding, style: HumanStyle) -> Stri
         (Some(artifact), None) => format!("{artifact}: {}", finding.message),
         (None, _) => finding.message.clone(),
     };
+    // A waived finding keeps its code and text but is shown as advice, with who accepted it.
+    let (message, severity) = match finding.waiver_note() {
+        Some(note) => (format!("{message} [{note}]"), miette::Severity::Advice),
+        None => (
+            message,
+            match finding.severity {
+                Severity::Deny => miette::Severity::Error,
+                Severity::Warn => miette::Severity::Warning,
+            },
+        ),
+    };
     let mut diagnostic = MietteDiagnostic::new(message)
         .with_code(finding.code.clone())
-        .with_severity(match finding.severity {
-            Severity::Deny => miette::Severity::Error,
-            Severity::Warn => miette::Severity::Warning,
-        });
+        .with_severity(severity);
     if let Some(help) = &finding.help {
         diagnostic = diagnostic.with_help(help.clone());
     }

@@ -22,7 +22,7 @@ pub fn render(report: &Report) -> String {
             rules.push(&finding.code);
         }
     }
-    let failures = report.summary.deny;
+    let failures = report.findings.iter().filter(|f| f.fails()).count();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
@@ -48,13 +48,11 @@ pub fn render(report: &Report) -> String {
             .iter()
             .filter(|f| f.artifact.as_deref() == suite)
             .collect();
-        let denied = findings
-            .iter()
-            .filter(|f| f.severity == Severity::Deny)
-            .count();
+        let denied = findings.iter().filter(|f| f.fails()).count();
+        let skipped = findings.iter().filter(|f| f.waived.is_some()).count();
         let _ = writeln!(
             out,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{denied}\" errors=\"0\" skipped=\"0\">",
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{denied}\" errors=\"0\" skipped=\"{skipped}\">",
             escape(name),
             rules.len()
         );
@@ -72,6 +70,14 @@ pub fn render(report: &Report) -> String {
             }
             out.push_str(">\n");
             for finding in hits {
+                if let Some(note) = finding.waiver_note() {
+                    let _ = writeln!(
+                        out,
+                        "      <skipped message=\"{}\"/>",
+                        escape(&format!("{}: {note}", finding.message))
+                    );
+                    continue;
+                }
                 let element = match finding.severity {
                     Severity::Deny => "failure",
                     Severity::Warn => "system-out",

@@ -69,6 +69,50 @@ pub struct Finding {
     #[serde(skip)]
     #[schemars(skip)]
     pub snippet: Option<Location>,
+    /// Set when a waiver accepts the finding: it keeps its severity but does not fail the gate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waived: Option<Waived>,
+}
+
+impl Finding {
+    /// A deny that no waiver accepts: what fails the gate.
+    pub fn fails(&self) -> bool {
+        self.severity == Severity::Deny && self.waived.is_none()
+    }
+
+    /// `waived by OWNER until DATE (waivers[0]): REASON (TICKET)`, when waived.
+    pub fn waiver_note(&self) -> Option<String> {
+        let waived = self.waived.as_ref()?;
+        let until = waived
+            .expires
+            .as_ref()
+            .map(|date| format!(" until {date}"))
+            .unwrap_or_default();
+        let ticket = waived
+            .ticket
+            .as_ref()
+            .map(|t| format!(" ({t})"))
+            .unwrap_or_default();
+        Some(format!(
+            "waived by {}{until} ({}): {}{ticket}",
+            waived.owner, waived.by, waived.reason
+        ))
+    }
+}
+
+/// Who accepted a finding, why, and until when.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub struct Waived {
+    /// `waivers[N]` of wasmgate.toml, or the `exception` rule of a policy package.
+    pub by: String,
+    /// The owner who answers for it.
+    pub owner: String,
+    /// Why.
+    pub reason: String,
+    /// The last day it waives (`YYYY-MM-DD`); null for a policy exception.
+    pub expires: Option<String>,
+    /// The ticket that tracks the fix.
+    pub ticket: Option<String>,
 }
 
 /// One artifact's line in the summary table.
@@ -158,6 +202,9 @@ pub struct Summary {
     pub deny: usize,
     /// Warn findings.
     pub warn: usize,
+    /// Findings a waiver accepts (counted in `deny` or `warn` too; they do not fail the gate).
+    #[serde(default)]
+    pub waived: usize,
 }
 
 /// The repository context of a run, for the summary.
@@ -235,24 +282,27 @@ impl Report {
             ))
         });
         findings.dedup();
+        let fails = Finding::fails;
         for artifact in &mut artifacts {
-            let failed = findings.iter().any(|f| {
-                f.severity == Severity::Deny && f.artifact.as_deref() == Some(&artifact.path)
-            });
+            let failed = findings
+                .iter()
+                .any(|f| fails(f) && f.artifact.as_deref() == Some(&artifact.path));
             artifact.verdict = if failed { Verdict::Fail } else { Verdict::Pass };
         }
         let deny = findings
             .iter()
             .filter(|f| f.severity == Severity::Deny)
             .count();
+        let failing = findings.iter().filter(|f| fails(f)).count();
         let summary = Summary {
             artifacts: artifacts.len(),
             deny,
             warn: findings.len() - deny,
+            waived: findings.iter().filter(|f| f.waived.is_some()).count(),
         };
         Report {
             schema_version: REPORT_SCHEMA_VERSION.to_string(),
-            verdict: if deny > 0 {
+            verdict: if failing > 0 {
                 Verdict::Fail
             } else {
                 Verdict::Pass

@@ -130,5 +130,19 @@ fn result(finding: &Finding, index: usize) -> Value {
     if !locations.is_empty() {
         result["locations"] = Value::Array(locations);
     }
+    // SARIF §3.35: accepted outside the code (in wasmgate.toml), with the reason.
+    if let Some(waived) = &finding.waived {
+        result["suppressions"] = json!([{
+            "kind": "external",
+            "status": "accepted",
+            "justification": waived.reason,
+            "properties": {
+                "by": waived.by,
+                "owner": waived.owner,
+                "expires": waived.expires,
+                "ticket": waived.ticket,
+            },
+        }]);
+    }
     result
 }
