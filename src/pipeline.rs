@@ -455,6 +455,8 @@ fn check_rule_codes(request: &CheckRequest, policies: &policy::PolicySet) -> Res
         .map(|info| info.code.to_string())
         .collect();
     candidates.push(crate::diag::codes::USER_POLICY_CODE.to_string());
+    // Codes user rules declare in their METADATA.
+    candidates.extend(policies.rules.iter().filter_map(|r| r.code.clone()));
     let user_text: String = policies
         .sources
         .iter()

@@ -25,8 +25,59 @@ pub(super) fn explain(args: &ExplainArgs, out: &Out) -> Outcome {
     if args.list {
         return out.stdout(&catalogue::list());
     }
-    match catalogue::explain(args.code.as_deref().unwrap_or_default()) {
+    let code = args.code.as_deref().unwrap_or_default();
+    match catalogue::explain(code) {
         Ok(text) => out.stdout(&text),
-        Err(error) => out.error(&error),
+        Err(error) => match user_rule(code) {
+            Some(text) => out.stdout(&text),
+            None => out.error(&error),
+        },
     }
+}
+
+/// A code a user rule's METADATA gives (`custom.code`), in the policies `check` would load.
+fn user_rule(code: &str) -> Option<String> {
+    use std::fmt::Write as _;
+    let args = <Args as clap::Parser>::try_parse_from(["wasmgate", "check"]).ok()?;
+    let wasmgate::cli::Command::Check(gate) = &args.command else {
+        return None;
+    };
+    let request = wasmgate::plan::build(gate, None).ok()?;
+    let policies = wasmgate::policy::load(&request.policy).ok()?;
+    let rule = policies
+        .rules
+        .iter()
+        .find(|r| r.code.as_deref() == Some(code))?;
+    let mut text = String::new();
+    let _ = writeln!(text, "{code}");
+    let severity = rule.severity.map_or_else(
+        || {
+            if rule.rule.starts_with("warn") {
+                "warn"
+            } else {
+                "deny"
+            }
+        },
+        |s| s.as_str(),
+    );
+    let _ = writeln!(text, "  default severity: {severity}");
+    let _ = writeln!(
+        text,
+        "  rule:             {}.{} ({}:{})",
+        rule.package, rule.rule, rule.file, rule.line
+    );
+    if let Some(title) = &rule.title {
+        let _ = writeln!(text, "\n{title}");
+    }
+    if let Some(description) = &rule.description {
+        let _ = writeln!(text, "\n{}", description.trim_end());
+    }
+    if let Some(help) = &rule.help {
+        let _ = writeln!(text, "\nWhat to do: {help}");
+    }
+    let _ = writeln!(
+        text,
+        "\nChange its severity in wasmgate.toml:\n  [rules]\n  {code} = \"deny\"   # or \"warn\", or \"allow\" to drop it"
+    );
+    Some(text)
 }

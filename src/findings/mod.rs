@@ -39,8 +39,17 @@ pub fn report(
     // The manifest object each finding is about, for waivers that name one.
     let mut objects = Vec::new();
     for raw in raw {
-        let code = raw.code.unwrap_or_else(|| USER_POLICY_CODE.to_string());
-        let Some(severity) = apply_override(config, &code, raw.severity) else {
+        // A user rule's METADATA gives its findings a code, severity and help.
+        let rule = policies
+            .rules
+            .iter()
+            .find(|r| raw.rule == format!("{}.{}", r.package, r.rule));
+        let code = raw
+            .code
+            .or_else(|| rule.and_then(|r| r.code.clone()))
+            .unwrap_or_else(|| USER_POLICY_CODE.to_string());
+        let default = rule.and_then(|r| r.severity).unwrap_or(raw.severity);
+        let Some(severity) = apply_override(config, &code, default) else {
             continue;
         };
         let config_location = match (&raw.config_key, &config_name) {
@@ -69,8 +78,21 @@ pub fn report(
                 }),
             _ => None,
         };
+        // Every user finding points at the rule that produced it.
+        let rule_location = rule.and_then(|r| {
+            let text = policies.sources.get(&r.file)?;
+            let start: usize = text
+                .split_inclusive('\n')
+                .take(r.line.saturating_sub(1))
+                .map(str::len)
+                .sum();
+            let length = text[start..].lines().next().map_or(0, str::len);
+            sources.insert(r.file.clone(), text.clone());
+            Some(location(&r.file, text, start, length))
+        });
         let help = raw
             .help
+            .or_else(|| rule.and_then(|r| r.help.clone()))
             .or_else(|| codes::lookup(&code).map(|info| info.help.to_string()));
         findings.push(Finding {
             code,
@@ -78,7 +100,7 @@ pub fn report(
             message: raw.message,
             artifact: raw.artifact,
             offset: raw.offset,
-            location: config_location.or(file_location),
+            location: config_location.or(file_location).or(rule_location),
             help,
             details: raw.details,
             snippet,
@@ -148,6 +170,20 @@ pub fn report(
     let mut report = Report::new(artifacts, findings, sources);
     report.currency = document.finops.as_ref().map(|f| f.currency.clone());
     report.cost = summary::cost(document);
+    report.rules = policies
+        .rules
+        .iter()
+        .filter_map(|r| {
+            Some(crate::report::RuleDoc {
+                code: r.code.clone()?,
+                title: r.title.clone(),
+                description: r.description.clone(),
+                help: r.help.clone(),
+                file: r.file.clone(),
+                line: r.line,
+            })
+        })
+        .collect();
     report.git = summary::git(document);
     report
 }

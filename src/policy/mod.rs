@@ -6,6 +6,7 @@ pub mod admission;
 pub mod builtin;
 mod eval;
 mod location;
+pub mod metadata;
 pub mod predictions;
 pub mod testing;
 mod typecheck;
@@ -61,6 +62,8 @@ pub struct PolicySet {
     pub skipped: Vec<(String, String)>,
     /// Every user policy file with its package (`data.` prefixed) and whether it runs.
     pub files: BTreeMap<String, (String, bool)>,
+    /// Every user rule with its location and METADATA.
+    pub rules: Vec<metadata::RuleInfo>,
     timeout_ms: u64,
 }
 
@@ -101,6 +104,12 @@ pub fn load(options: &PolicyOptions) -> Result<PolicySet, Error> {
         sources.insert(source.name.clone(), source.text.clone());
     }
     type_check(&mut engine, &sources)?;
+    let user_sources: BTreeMap<String, String> = options
+        .sources
+        .iter()
+        .map(|s| (s.name.clone(), s.text.clone()))
+        .collect();
+    let rules = metadata::collect(engine.get_modules(), &user_sources);
     let mut skipped = Vec::new();
     for (package, file) in user_packages {
         if builtin_packages.contains(&package) {
@@ -131,6 +140,7 @@ pub fn load(options: &PolicyOptions) -> Result<PolicySet, Error> {
             .collect(),
         packages,
         skipped,
+        rules,
         timeout_ms: options.timeout_ms,
     })
 }

@@ -100,6 +100,23 @@ impl Finding {
     }
 }
 
+/// A user rule's documentation, from its METADATA.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RuleDoc {
+    /// Its code (`custom.code`).
+    pub code: String,
+    /// `title`.
+    pub title: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `custom.help`.
+    pub help: Option<String>,
+    /// The policy file and line of the rule.
+    pub file: String,
+    /// Line.
+    pub line: usize,
+}
+
 /// Who accepted a finding, why, and until when.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 pub struct Waived {
@@ -259,6 +276,9 @@ pub struct Report {
     /// What the run's artifacts cost, when `[finops]` prices anything.
     #[serde(default)]
     pub cost: Option<CostSummary>,
+    /// The user rules whose METADATA gives them a code, for SARIF rules and `explain`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<RuleDoc>,
     /// Text of files that findings point into, for labelled snippets; not serialised.
     #[serde(skip)]
     #[schemars(skip)]
@@ -314,6 +334,7 @@ impl Report {
             git: None,
             currency: None,
             cost: None,
+            rules: Vec::new(),
             sources,
         }
     }
@@ -330,6 +351,7 @@ impl Report {
             git: None,
             currency: None,
             cost: None,
+            rules: Vec::new(),
             sources: BTreeMap::new(),
         }
     }

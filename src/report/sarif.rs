@@ -21,7 +21,7 @@ pub fn render(report: &Report) -> String {
             rule_ids.push(finding.code.clone());
         }
     }
-    let rules: Vec<Value> = rule_ids.iter().map(|id| rule(id)).collect();
+    let rules: Vec<Value> = rule_ids.iter().map(|id| rule(id, report)).collect();
     let results: Vec<Value> = report
         .findings
         .iter()
@@ -74,7 +74,24 @@ fn invocation(report: &Report) -> Value {
     }
 }
 
-fn rule(id: &str) -> Value {
+fn rule(id: &str, report: &Report) -> Value {
+    if let Some(doc) = report.rules.iter().find(|r| r.code == id) {
+        let title = doc
+            .title
+            .clone()
+            .unwrap_or_else(|| format!("Finding `{id}` from a user policy."));
+        let mut rule = json!({
+            "id": id,
+            "name": id,
+            "shortDescription": {"text": title},
+            "fullDescription": {"text": doc.description.clone().unwrap_or_else(|| title.clone())},
+            "properties": {"file": doc.file, "line": doc.line},
+        });
+        if let Some(help) = &doc.help {
+            rule["help"] = json!({"text": help});
+        }
+        return rule;
+    }
     match codes::lookup(id) {
         Some(info) => json!({
             "id": id,
