@@ -242,3 +242,27 @@ fn builtins_can_be_turned_off_but_validity_stays_on() {
     assert_eq!(code, 2);
     assert!(stderr.contains("cannot be overridden"), "{stderr}");
 }
+
+/// Compile errors are said to be compile errors: an unsafe variable, and a call to a function
+/// that does not exist, named, even on a path no input reaches.
+#[test]
+fn unsafe_variables_and_unknown_functions_are_compile_errors() {
+    let sandbox =
+        sandbox("package wasmgate\n\nimport rego.v1\n\ndeny contains msg if {\n\tmsg := y\n}\n");
+    let (code, _, stderr) = run(sandbox.cmd().arg("check"));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("policies/team.rego:6:"), "{stderr}");
+    assert!(stderr.contains("variable `y` is unsafe"), "{stderr}");
+    assert!(stderr.contains("wasmgate::policy::unsafe_var"), "{stderr}");
+    assert!(!stderr.contains("builtin errors are strict"), "{stderr}");
+
+    sandbox.write(
+        "policies/team.rego",
+        "package wasmgate\n\nimport rego.v1\n\ndeny contains msg if {\n\tinput.never_there\n\tmsg := sprintff(\"%v\", [1])\n}\n",
+    );
+    let (code, _, stderr) = run(sandbox.cmd().arg("check"));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("policies/team.rego:7:"), "{stderr}");
+    assert!(stderr.contains("`sprintff`"), "{stderr}");
+    assert!(stderr.contains("did you mean `sprintf`?"), "{stderr}");
+}

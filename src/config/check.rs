@@ -73,7 +73,7 @@ pub(super) fn check_numbers(value: &toml::Value, key: &str) -> Result<(), Fault>
 }
 
 /// Levenshtein distance, for did-you-mean.
-pub(super) fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut previous: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

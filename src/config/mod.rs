@@ -34,6 +34,7 @@ pub use admission::{AdmissionConfig, AdmissionInput};
 pub use artifacts::{ArtifactsConfig, LimitsConfig};
 pub use budgets::{Budget, Growth, GrowthLimit};
 pub use bytesize::ByteSize;
+pub(crate) use check::edit_distance;
 pub use compression::CompressionConfig;
 pub use error::ConfigError;
 pub use finops::{Compute, CostBudget, FinopsConfig, Loads, PriceTier};

@@ -121,6 +121,27 @@ pub enum Error {
         span: Option<SourceSpan>,
     },
 
+    /// A policy with a variable nothing binds: a compile error OPA reports when it compiles.
+    #[error("policy {file} does not compile: {message}")]
+    #[diagnostic(
+        code(wasmgate::policy::unsafe_var),
+        help(
+            "bind the variable before it is used (`x := …`, `some x in …`, or as a rule or function argument), or fix its spelling"
+        )
+    )]
+    PolicyUnsafe {
+        /// The file, line and column.
+        file: String,
+        /// What is wrong.
+        message: String,
+        /// The file's text.
+        #[source_code]
+        src: NamedSource<String>,
+        /// Where.
+        #[label("unsafe")]
+        span: Option<SourceSpan>,
+    },
+
     /// A policy that failed while evaluating.
     #[error("policy evaluation failed in {file}: {message}")]
     #[diagnostic(

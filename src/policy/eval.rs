@@ -347,12 +347,36 @@ fn eval_error(policies: &PolicySet, package: &str, message: &str) -> Error {
         .unwrap_or_default();
     let span = location::offset(&text, position.line, position.column)
         .map(|at| miette::SourceSpan::from((at, 1)));
+    let file = format!("{}:{}:{}", position.file, position.line, position.column);
+    let src = miette::NamedSource::new(position.file, text);
+    // regorus finds an unsafe variable only when it evaluates the rule; it is a compile
+    // error all the same, with its own help.
+    if let Some(name) = unsafe_variable(&summary) {
+        return Error::PolicyUnsafe {
+            file,
+            message: format!(
+                "variable `{name}` is unsafe: nothing binds it before it is used (OPA: rego_unsafe_var_error)"
+            ),
+            src,
+            span,
+        };
+    }
     Error::PolicyEval {
-        file: format!("{}:{}:{}", position.file, position.line, position.column),
+        file,
         message: summary,
-        src: miette::NamedSource::new(position.file, text),
+        src,
         span,
     }
+}
+
+/// The variable of regorus' `var y is unsafe (…)` or `use of undefined variable `y` is unsafe`.
+fn unsafe_variable(message: &str) -> Option<String> {
+    if let Some(rest) = message.strip_prefix("var ") {
+        let (name, tail) = rest.split_once(' ')?;
+        return tail.starts_with("is unsafe").then(|| name.to_string());
+    }
+    let rest = message.split_once("use of undefined variable `")?.1;
+    Some(rest.split_once('`')?.0.to_string())
 }
 
 #[cfg(test)]

@@ -202,9 +202,27 @@ pub(super) fn check(modules: &[regorus::unstable::Ref<Module>]) -> Vec<TypeError
         by_package.entry(package).or_default().push(module);
     }
     let mut errors = Vec::new();
+    let packages: Vec<&String> = by_package.keys().collect();
     for modules in by_package.values() {
-        let package = Package::of(modules);
+        let mut package = Package::of(modules);
         for module in modules {
+            // What a call's first name may be besides a builtin: an import or a package.
+            package.imports = module
+                .imports
+                .iter()
+                .map(|import| match &import.r#as {
+                    Some(alias) => alias.text().to_string(),
+                    None => import
+                        .refr
+                        .span()
+                        .text()
+                        .rsplit('.')
+                        .next()
+                        .unwrap_or_default()
+                        .to_string(),
+                })
+                .collect();
+            package.packages.clone_from(&packages);
             for rule in &module.policy {
                 package.rule(rule, &mut errors);
             }
@@ -215,13 +233,16 @@ pub(super) fn check(modules: &[regorus::unstable::Ref<Module>]) -> Vec<TypeError
     errors
 }
 
-/// What one package defines: names that shadow builtins, and constants of known type.
-struct Package {
+/// What one package defines: names that shadow builtins, and constants of known type; and,
+/// for the module being checked, its imports and every loaded package.
+struct Package<'m> {
     defined: Vec<String>,
     constants: BTreeMap<String, Type>,
+    imports: Vec<String>,
+    packages: Vec<&'m String>,
 }
 
-impl Package {
+impl<'m> Package<'m> {
     fn of(modules: &[&Module]) -> Self {
         let mut defined = Vec::new();
         let mut definitions: BTreeMap<String, Vec<Option<Type>>> = BTreeMap::new();
@@ -259,7 +280,12 @@ impl Package {
                 _ => None,
             })
             .collect();
-        Self { defined, constants }
+        Self {
+            defined,
+            constants,
+            imports: Vec::new(),
+            packages: Vec::new(),
+        }
     }
 
     fn rule(&self, rule: &Rule, errors: &mut Vec<TypeError>) {
@@ -467,6 +493,7 @@ impl Package {
             return Type::Any;
         }
         let Some(signature) = SIGNATURES.iter().find(|s| s.name == name) else {
+            self.known(span, name, errors);
             return Type::Any;
         };
         // One extra argument is the output variable of the call's statement form.
@@ -494,6 +521,45 @@ impl Package {
             });
         }
         signature.result
+    }
+}
+
+/// Functions wasmgate adds to the engine at evaluation time.
+const EXTENSIONS: &[&str] = &["wasmgate.cost_risk", "wasmgate.predict_cost_risk"];
+
+impl Package<'_> {
+    /// A call to something that is no builtin, extension, import, package or rule of this
+    /// package would fail only once evaluated: OPA refuses it when it compiles.
+    fn known(&self, span: &regorus::unstable::Span, name: &str, errors: &mut Vec<TypeError>) {
+        let root = name.split('.').next().unwrap_or_default();
+        let builtin = regorus::unstable::BUILTINS.contains_key(name)
+            || EXTENSIONS.contains(&name)
+            || matches!(name, "print" | "trace");
+        let reachable = root == "data"
+            || root == "input"
+            || self.imports.iter().any(|i| i == root)
+            || self.defined.iter().any(|d| d == root)
+            || self
+                .packages
+                .iter()
+                .any(|p| p.as_str() == name.rsplit_once('.').map_or("", |(pkg, _)| pkg));
+        if builtin || reachable {
+            return;
+        }
+        let nearest = regorus::unstable::BUILTINS
+            .keys()
+            .map(|candidate| (crate::config::edit_distance(name, candidate), *candidate))
+            .filter(|(distance, _)| *distance <= 2)
+            .min();
+        let hint = nearest.map_or_else(String::new, |(_, c)| format!(" (did you mean `{c}`?)"));
+        errors.push(TypeError {
+            file: span.source.file().clone(),
+            line: span.line,
+            column: span.col,
+            message: format!(
+                "`{name}` is not a builtin nor a function this policy defines or imports{hint}; OPA rejects this call when it compiles the policy (rego_type_error: undefined function)"
+            ),
+        });
     }
 }
 
@@ -662,6 +728,38 @@ deny contains "x" if {
 }
 "#;
         assert_eq!(lines(text), vec![4, 7, 9]);
+    }
+
+    #[test]
+    fn an_unknown_function_is_an_error_even_where_nothing_reaches_it() {
+        let text = r#"package p
+
+import data.lib
+import data.other as o
+
+f(x) := x
+
+deny contains "x" if {
+	input.never
+	sprintff("%v", [1])
+	lib.helper(1)
+	o.helper(1)
+	data.q.helper(1)
+	f(1)
+	p.f(1)
+	time.now_ns()
+	wasmgate.cost_risk("a")
+	print("x")
+}
+"#;
+        let found = errors(text);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].line, 10);
+        assert!(
+            found[0].message.contains("`sprintff`") && found[0].message.contains("`sprintf`"),
+            "{}",
+            found[0].message
+        );
     }
 
     #[test]
