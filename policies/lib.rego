@@ -18,6 +18,21 @@ import_matches(pattern, imp) if glob.match(pattern, null, imp.module)
 
 import_matches(pattern, imp) if glob.match(pattern, null, concat(".", [imp.module, imp.name]))
 
+# A core import from a versioned interface module (`wasi:cli/environment@0.2.0`, as modules
+# built for wasm32-wasip2 have before componentisation) matches the interface without its
+# version too, as a component import of it does.
+import_matches(pattern, imp) if {
+	contains(imp.module, "@")
+	unversioned := split(imp.module, "@")[0]
+	glob.match(pattern, null, unversioned)
+}
+
+import_matches(pattern, imp) if {
+	contains(imp.module, "@")
+	unversioned := split(imp.module, "@")[0]
+	glob.match(pattern, null, concat(".", [unversioned, imp.name]))
+}
+
 # A component import matches its full name (`wasi:cli/environment@0.2.0`) or its
 # interface without version (`wasi:cli/environment`), exactly or by glob.
 item_matches(pattern, item) if glob.match(pattern, null, item.name)

@@ -40,6 +40,10 @@ impl Default for WasiConfig {
 pub struct ExportsConfig {
     /// Most exports an artifact may have.
     pub max: Option<u32>,
+    /// When set, only exports matching one of these patterns are allowed.
+    pub allow: Option<Vec<String>>,
+    /// Exports matching any of these patterns are denied.
+    pub deny: Vec<String>,
 }
 
 /// `[capabilities]`

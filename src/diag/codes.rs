@@ -324,6 +324,22 @@ catalogue! {
         summary: "An artifact exports more items than exports.max.",
         help: "Export only the public API (check `#[no_mangle]`/`EMSCRIPTEN_KEEPALIVE` and linker --export flags).",
     }
+    /// An artifact exports something that matches a pattern in exports.deny.
+    ExportDenied = "export-denied" {
+        severity: Deny,
+        relevel: true,
+        config: "[exports] deny",
+        summary: "An artifact exports something that matches a pattern in exports.deny.",
+        help: "Stop exporting it (linker --export flags, `#[no_mangle]`, the component's world), or change exports.deny in a reviewed change.",
+    }
+    /// exports.allow is set and an artifact exports something no pattern in it matches.
+    ExportNotAllowed = "export-not-allowed" {
+        severity: Deny,
+        relevel: true,
+        config: "[exports] allow",
+        summary: "exports.allow is set and an artifact exports something no pattern in it matches.",
+        help: "Stop exporting it, or add it to exports.allow in a reviewed change.",
+    }
     /// An artifact grew against the baseline at the merge-base by more than both the percentage and the byte floor of its growth budget.
     SizeGrowth = "size-growth" {
         severity: Deny,
