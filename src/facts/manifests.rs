@@ -71,20 +71,13 @@ pub fn replicas(object: &Value) -> Option<u64> {
 /// Memory (as priced) and replicas that `object` declares for the container `container` (the
 /// whole object when null): for one version of it in the history.
 pub fn declared_resources(object: &Value, container: Option<&str>) -> (Option<u64>, Option<u64>) {
-    let mut binding = Binding {
-        artifact: String::new(),
-        container: container.map(str::to_string),
-        via: String::new(),
-        image: None,
-        field: String::new(),
-        exists: false,
-        memory_limits: Vec::new(),
-        capabilities: None,
-        capabilities_field: None,
-        sha256: None,
-        sha256_field: None,
-        oci: None,
-    };
+    let mut binding = Binding::new(
+        String::new(),
+        container.map(str::to_string),
+        "",
+        None,
+        String::new(),
+    );
     declare(object, &mut binding);
     (
         priced_memory(&binding).map(|(bytes, _)| bytes),
@@ -164,6 +157,32 @@ pub struct Binding {
     /// manifest digest the reference names) and `layer_sha256` (of its wasm layer, which is
     /// the raw `.wasm`); null when the image is in no layout.
     pub oci: Option<OciImage>,
+}
+
+impl Binding {
+    /// A binding of `artifact` by `via`, before the object's declarations are read.
+    fn new(
+        artifact: String,
+        container: Option<String>,
+        via: &str,
+        image: Option<String>,
+        field: String,
+    ) -> Self {
+        Binding {
+            artifact,
+            container,
+            via: via.to_string(),
+            image,
+            field,
+            exists: false,
+            memory_limits: Vec::new(),
+            capabilities: None,
+            capabilities_field: None,
+            sha256: None,
+            sha256_field: None,
+            oci: None,
+        }
+    }
 }
 
 /// A bound image as an OCI layout in the repository has it.
@@ -520,39 +539,25 @@ fn bindings(value: &Value, globs: &Globs<'_>) -> Vec<Binding> {
             } else {
                 continue;
             };
-            found.push(Binding {
-                artifact: artifact.to_string(),
+            found.push(Binding::new(
+                artifact.to_string(),
                 container,
-                via: "annotation".to_string(),
-                image: None,
-                field: annotation_pointer(key),
-                exists: false,
-                memory_limits: Vec::new(),
-                capabilities: None,
-                capabilities_field: None,
-                sha256: None,
-                sha256_field: None,
-                oci: None,
-            });
+                "annotation",
+                None,
+                annotation_pointer(key),
+            ));
         }
     }
     for (container, image, pointer) in images(value) {
         for (glob, entry) in globs {
             if glob.is_match(&image) {
-                found.push(Binding {
-                    artifact: entry.artifact.clone(),
-                    container: container.clone(),
-                    via: "bind".to_string(),
-                    image: Some(image.clone()),
-                    field: pointer.clone(),
-                    exists: false,
-                    memory_limits: Vec::new(),
-                    capabilities: None,
-                    capabilities_field: None,
-                    sha256: None,
-                    sha256_field: None,
-                    oci: None,
-                });
+                found.push(Binding::new(
+                    entry.artifact.clone(),
+                    container.clone(),
+                    "bind",
+                    Some(image.clone()),
+                    pointer.clone(),
+                ));
             }
         }
     }

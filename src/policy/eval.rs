@@ -114,13 +114,7 @@ pub(super) fn run(
         let results = engine
             .eval_query((*package).clone(), false)
             .map_err(|e| eval_error(policies, package, &e.to_string()))?;
-        let value = results
-            .result
-            .into_iter()
-            .flat_map(|r| r.expressions)
-            .map(|e| e.value)
-            .next();
-        let Some(regorus::Value::Object(rules)) = value else {
+        let Some(regorus::Value::Object(rules)) = first_value(results) else {
             continue;
         };
         let excepted = exceptions(&regorus::Value::Object(rules.clone()));
@@ -249,22 +243,39 @@ fn read_results(
     }
 }
 
+impl RawFinding {
+    /// A finding of `rule` with only its severity and message.
+    pub fn new(rule: &str, severity: Severity, message: String) -> Self {
+        RawFinding {
+            rule: rule.to_string(),
+            severity,
+            message,
+            code: None,
+            artifact: None,
+            offset: None,
+            config_key: None,
+            file: None,
+            field: None,
+            object: None,
+            excepted: None,
+            help: None,
+            details: None,
+        }
+    }
+}
+
+/// The value of a query's first expression, if it has one.
+pub(super) fn first_value(results: regorus::QueryResults) -> Option<regorus::Value> {
+    results
+        .result
+        .into_iter()
+        .flat_map(|r| r.expressions)
+        .map(|e| e.value)
+        .next()
+}
+
 fn read_result(rule: &str, severity: Severity, item: Value) -> Result<RawFinding, Error> {
-    let mut finding = RawFinding {
-        rule: rule.to_string(),
-        severity,
-        message: String::new(),
-        code: None,
-        artifact: None,
-        offset: None,
-        config_key: None,
-        file: None,
-        field: None,
-        object: None,
-        excepted: None,
-        help: None,
-        details: None,
-    };
+    let mut finding = RawFinding::new(rule, severity, String::new());
     match item {
         Value::String(message) => finding.message = message,
         Value::Object(mut object) => {

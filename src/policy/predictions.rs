@@ -115,22 +115,17 @@ impl Predictions {
             .unwrap_or_default();
         unanswered
             .into_iter()
-            .map(|(image, reason)| RawFinding {
-                rule: "data.ai_predictions.get_cost_risk".to_string(),
-                severity: crate::report::Severity::Warn,
-                message: format!(
-                    "data.ai_predictions.get_cost_risk was asked about {image}, which {reason}: the rule that asked could not decide, so it did not fire"
-                ),
-                code: Some("cost-unknown".to_string()),
-                artifact: None,
-                offset: None,
-                config_key: None,
-                file: None,
-                field: None,
-                object: None,
-                excepted: None,
-                help: None,
-                details: Some(serde_json::json!({ "image": image })),
+            .map(|(image, reason)| {
+                let mut finding = RawFinding::new(
+                    "data.ai_predictions.get_cost_risk",
+                    crate::report::Severity::Warn,
+                    format!(
+                        "data.ai_predictions.get_cost_risk was asked about {image}, which {reason}: the rule that asked could not decide, so it did not fire"
+                    ),
+                );
+                finding.code = Some("cost-unknown".to_string());
+                finding.details = Some(serde_json::json!({ "image": image }));
+                finding
             })
             .collect()
     }

@@ -325,27 +325,19 @@ fn evaluate_once(engine: &mut Engine, package: &str, name: &str) -> (TestOutcome
             TestOutcome::Error,
             Some(super::location::summary(&error.to_string())),
         ),
-        Ok(results) => {
-            let value = results
-                .result
-                .into_iter()
-                .flat_map(|r| r.expressions)
-                .map(|e| e.value)
-                .next();
-            match value {
-                Some(regorus::Value::Bool(true)) => (TestOutcome::Pass, None),
-                None | Some(regorus::Value::Undefined) => {
-                    (TestOutcome::Fail, Some("undefined".to_string()))
-                }
-                Some(other) => (
-                    TestOutcome::Fail,
-                    Some(format!(
-                        "{} instead of true",
-                        serde_json::to_string(&other).unwrap_or_default()
-                    )),
-                ),
+        Ok(results) => match super::eval::first_value(results) {
+            Some(regorus::Value::Bool(true)) => (TestOutcome::Pass, None),
+            None | Some(regorus::Value::Undefined) => {
+                (TestOutcome::Fail, Some("undefined".to_string()))
             }
-        }
+            Some(other) => (
+                TestOutcome::Fail,
+                Some(format!(
+                    "{} instead of true",
+                    serde_json::to_string(&other).unwrap_or_default()
+                )),
+            ),
+        },
     }
 }
 
