@@ -11,27 +11,48 @@ metrics := ["raw", "gzip", "brotli"]
 # Hybrid budgets: growth fails only past both the percentage and the byte floor, so small
 # modules may grow by a few bytes and large ones by a small share.
 deny contains finding if {
-	some budget in cfg.growth
 	some a in input.artifacts
-	glob.match(budget.artifacts, ["/"], a.path)
 	some metric in metrics
-	limit := budget[metric]
-	limit != null
 	change := a.delta.size[metric]
 	change != null
+	budget := growth_budget(a.path, metric)
+	limit := budget[metric]
 	change.bytes > limit.bytes
 	change.percent > limit.percent
-	finding := {
-		"code": "size-growth",
-		"artifact": a.path,
-		"msg": sprintf(
-			"%s size grew by %d bytes (%.1f%%, %d -> %d) against the baseline at the merge-base; the budget allows %.1f%% or %d bytes",
-			[metric, change.bytes, change.percent, change.before, change.after, limit.percent, limit.bytes],
-		),
-		"config_key": sprintf("growth[%d].%s", [budget.index, metric]),
-		"details": {"metric": metric, "bytes": change.bytes, "percent": change.percent, "limit": limit},
-	}
+	finding := object.union(
+		{
+			"code": "size-growth",
+			"artifact": a.path,
+			"msg": sprintf(
+				"%s size grew by %d bytes (%.1f%%, %d -> %d) against the baseline at the merge-base; %s allows %.1f%% or %d bytes",
+				[metric, change.bytes, change.percent, change.before, change.after, growth_name(budget), limit.percent, limit.bytes],
+			),
+			"details": {"metric": metric, "bytes": change.bytes, "percent": change.percent, "limit": limit, "budget": budget.artifacts},
+		},
+		growth_key(budget, metric),
+	)
 }
+
+# The default budget comes first and [[growth]] entries add to it: for each artifact and
+# metric the matching entry of highest rank (most specific glob, then latest) is the budget.
+growth_budget(path, metric) := budget if {
+	ranks := [b.rank |
+		some b in cfg.growth
+		b[metric] != null
+		glob.match(b.artifacts, ["/"], path)
+	]
+	count(ranks) > 0
+	some budget in cfg.growth
+	budget.rank == max(ranks)
+}
+
+growth_name(budget) := sprintf("growth[%d] (%s)", [budget.index, budget.artifacts]) if budget.index != null
+
+growth_name(budget) := "the default growth budget" if budget.index == null
+
+growth_key(budget, metric) := {"config_key": sprintf("growth[%d].%s", [budget.index, metric])} if budget.index != null
+
+growth_key(budget, _) := {} if budget.index == null
 
 deny contains finding if {
 	some a in input.artifacts

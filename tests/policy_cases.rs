@@ -1,5 +1,6 @@
 //! The built-in policy library on hand-written inputs: `policies/tests/*.json` cases, each with
-//! a config, an input document and the findings it must produce (code, artifact, severity).
+//! a config, an input document and the findings it must produce (code, artifact, severity,
+//! and with `check_config_key` the config key each points at).
 //! These reach shapes the fixtures cannot cheaply build: 47 MB sizes, memory64, WASI 0.2
 //! components.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
@@ -30,17 +31,20 @@ fn run_case(path: &std::path::Path) {
     let policies = policy::load(&options).unwrap();
     let findings =
         policy::evaluate(&policies, regorus::Value::from(case["input"].clone())).unwrap();
-    let mut got: Vec<(String, String, String)> = findings
+    // A case about which entry judged names the config key of each finding (null: none).
+    let keyed = case["check_config_key"] == true;
+    let mut got: Vec<_> = findings
         .iter()
         .map(|f| {
             (
                 f.code.clone().unwrap_or_default(),
                 f.artifact.clone().unwrap_or_default(),
                 f.severity.as_str().to_string(),
+                f.config_key.clone().filter(|_| keyed),
             )
         })
         .collect();
-    let mut want: Vec<(String, String, String)> = case["want"]
+    let mut want: Vec<_> = case["want"]
         .as_array()
         .unwrap()
         .iter()
@@ -49,6 +53,7 @@ fn run_case(path: &std::path::Path) {
                 w["code"].as_str().unwrap().to_string(),
                 w["artifact"].as_str().unwrap().to_string(),
                 w["severity"].as_str().unwrap().to_string(),
+                w["config_key"].as_str().map(str::to_string),
             )
         })
         .collect();

@@ -109,22 +109,55 @@ pub struct Config {
 }
 
 impl Config {
-    /// `[[growth]]`, or the default: every metric of every artifact, 5 % and 8 KiB.
-    pub fn growth_budgets(&self) -> Vec<Growth> {
-        if !self.growth.is_empty() {
-            return self.growth.clone();
-        }
+    /// The growth budgets in force: the default (every metric of every artifact, 5 % and
+    /// 8 KiB) first, then each `[[growth]]` entry with its index. Entries add to the default;
+    /// for one artifact and metric the most specific matching glob wins ([`glob_specificity`]),
+    /// a later entry over an earlier one of the same specificity.
+    pub fn growth_budgets(&self) -> Vec<(Option<usize>, Growth)> {
         let limit = Some(GrowthLimit {
             percent: 5.0,
             bytes: ByteSize(8 * 1024),
         });
-        vec![Growth {
+        let default = Growth {
             artifacts: "**".to_string(),
             raw: limit,
             gzip: limit,
             brotli: limit,
-        }]
+        };
+        std::iter::once((None, default))
+            .chain(
+                self.growth
+                    .iter()
+                    .cloned()
+                    .enumerate()
+                    .map(|(i, g)| (Some(i), g)),
+            )
+            .collect()
     }
+}
+
+/// How specific a glob is: the number of characters it matches literally, so `dist/app.wasm`
+/// is more specific than `dist/*.wasm`, which is more specific than `**`.
+pub fn glob_specificity(pattern: &str) -> usize {
+    let mut literal = 0;
+    let mut depth = 0usize;
+    let mut escaped = false;
+    for c in pattern.chars() {
+        if escaped {
+            escaped = false;
+            literal += usize::from(depth == 0);
+            continue;
+        }
+        match c {
+            '\\' => escaped = true,
+            '[' | '{' => depth += 1,
+            ']' | '}' => depth = depth.saturating_sub(1),
+            '*' | '?' => {}
+            _ if depth == 0 => literal += 1,
+            _ => {}
+        }
+    }
+    literal
 }
 
 /// A glob over artifact paths as config means it: relative to the root, `*` within one path
@@ -160,6 +193,16 @@ mod tests {
         let span = config.span_of("budgets[1].gzip").unwrap();
         assert_eq!(&text[span], "20");
         assert!(config.span_of("budgets[2].gzip").is_none());
+    }
+
+    #[test]
+    fn a_glob_is_as_specific_as_its_literal_characters() {
+        assert_eq!(glob_specificity("**"), 0);
+        assert_eq!(glob_specificity("dist/*.wasm"), "dist/.wasm".len());
+        assert_eq!(glob_specificity("dist/app.wasm"), "dist/app.wasm".len());
+        assert_eq!(glob_specificity("dist/{a,b}.wasm"), "dist/.wasm".len());
+        assert_eq!(glob_specificity("dist/[ab]?.wasm"), "dist/.wasm".len());
+        assert_eq!(glob_specificity("dist/\\*.wasm"), "dist/*.wasm".len());
     }
 
     #[test]

@@ -72,7 +72,15 @@ pub fn config_data(config: &Config) -> Value {
         proposals: &config.proposals,
         custom_sections: &config.custom_sections,
         exports: &config.exports,
-        growth: indexed(&growth),
+        growth: growth
+            .iter()
+            .enumerate()
+            .map(|(position, (index, item))| Ranked {
+                index: *index,
+                rank: (crate::config::glob_specificity(&item.artifacts), position),
+                item,
+            })
+            .collect(),
         finops: FinopsData {
             settings: &config.finops,
             budgets: indexed(&config.finops.budgets),
@@ -103,7 +111,7 @@ struct ConfigData<'a> {
     proposals: &'a ProposalsConfig,
     custom_sections: &'a CustomSectionsConfig,
     exports: &'a ExportsConfig,
-    growth: Vec<Indexed<'a, Growth>>,
+    growth: Vec<Ranked<'a, Growth>>,
     finops: FinopsData<'a>,
     sbom: &'a SbomConfig,
     signatures: &'a SignaturesConfig,
@@ -115,6 +123,16 @@ struct ConfigData<'a> {
 #[derive(Serialize)]
 struct Indexed<'a, T> {
     index: usize,
+    #[serde(flatten)]
+    item: &'a T,
+}
+
+/// A growth entry with its config index (none for the default) and its rank: the most
+/// specific glob wins, a later entry over an earlier one.
+#[derive(Serialize)]
+struct Ranked<'a, T> {
+    index: Option<usize>,
+    rank: (usize, usize),
     #[serde(flatten)]
     item: &'a T,
 }
@@ -230,7 +248,6 @@ capability_paths = ["src/host/**"]
         let growth: Vec<Value> = config
             .growth_budgets()
             .into_iter()
-            .enumerate()
             .map(|(index, growth)| {
                 json!({
                     "index": index,
