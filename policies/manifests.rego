@@ -83,10 +83,14 @@ layer_text(null) := "missing (no layer of a wasm media type)"
 
 layer_text(digest) := sprintf("sha256:%s", [digest]) if digest != null
 
-# The most the artifact's linear memories can grow to; "unbounded" when one has no maximum.
+# The most the artifact's linear memories can grow to; "unbounded" when one has no maximum,
+# "beyond" when one's maximum is 2^64 bytes or more.
 memory_ceiling(a) := "unbounded" if {
 	some m in a.memories
-	m.maximum_bytes == null
+	m.maximum_pages == null
+} else := "beyond" if {
+	some m in a.memories
+	m.maximum_beyond_u64
 } else := sum([m.maximum_bytes | some m in a.memories])
 
 deny contains finding if {
@@ -111,12 +115,16 @@ deny contains finding if {
 
 exceeds("unbounded", _) := true
 
+exceeds("beyond", _) := true
+
 exceeds(ceiling, limit) if {
 	is_number(ceiling)
 	ceiling > limit
 }
 
 ceiling_text("unbounded") := "any size (a memory has no maximum)"
+
+ceiling_text("beyond") := "2^64 bytes or more (a memory64 maximum)"
 
 ceiling_text(ceiling) := sprintf("%d bytes", [ceiling]) if is_number(ceiling)
 

@@ -34,8 +34,17 @@ deny contains finding if {
 	some a in input.artifacts
 	some m in lib.core_modules(a)
 	some mem in m.memories
-	mem.maximum_bytes == null
+	mem.maximum_pages == null
 	finding := too_large(a, mem, "has no maximum, so it may grow without bound")
+}
+
+deny contains finding if {
+	cfg.max_bytes != null
+	some a in input.artifacts
+	some m in lib.core_modules(a)
+	some mem in m.memories
+	mem.maximum_beyond_u64
+	finding := too_large(a, mem, sprintf("may grow to %d pages of %d bytes, 2^64 bytes or more", [mem.maximum_pages, mem.page_size]))
 }
 
 deny contains finding if {

@@ -254,3 +254,23 @@ fn sha256_and_raw_size_through_the_binary() {
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// A memory64 maximum of 2^48 pages is 2^64 bytes, one more than a u64 holds: bounded all the
+/// same, and said so, not read as "no maximum".
+#[test]
+fn a_memory64_maximum_past_u64_is_bounded() {
+    let pages: u64 = 1 << 48;
+    let wat = format!(
+        "(module (memory i64 1 {pages}) (memory i64 1 {}))",
+        pages / 2
+    );
+    let facts = collect(&wat::parse_str(&wat).unwrap());
+    assert!(facts.valid, "{:?}", facts.validation_error);
+    let huge = &facts.memories[0];
+    assert_eq!(huge.maximum_pages, Some(pages));
+    assert_eq!(huge.maximum_bytes, None);
+    assert!(huge.maximum_beyond_u64 && huge.memory64);
+    let half = &facts.memories[1];
+    assert_eq!(half.maximum_bytes, Some((pages / 2) * 65_536));
+    assert!(!half.maximum_beyond_u64);
+}

@@ -160,8 +160,11 @@ pub struct Memory {
     pub page_size: u64,
     /// Initial size in bytes.
     pub initial_bytes: u64,
-    /// Maximum size in bytes; null when unbounded (or when it overflows 64 bits).
+    /// Maximum size in bytes; null when unbounded or when it is 2^64 bytes or more.
     pub maximum_bytes: Option<u64>,
+    /// The maximum is 2^64 bytes or more (a memory64 maximum near 2^48 pages), more than
+    /// `maximum_bytes` holds: the memory is bounded, but by nothing a host can provide.
+    pub maximum_beyond_u64: bool,
     /// Shared memory (threads proposal).
     pub shared: bool,
     /// 64-bit addressing (memory64 proposal).

@@ -518,6 +518,9 @@ impl<'a> Walker<'a> {
             page_size,
             initial_bytes: memory.initial.saturating_mul(page_size),
             maximum_bytes: memory.maximum.and_then(|max| max.checked_mul(page_size)),
+            maximum_beyond_u64: memory
+                .maximum
+                .is_some_and(|max| max.checked_mul(page_size).is_none()),
             shared: memory.shared,
             memory64: memory.memory64,
             imported,
