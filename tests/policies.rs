@@ -94,6 +94,37 @@ fn namespaces_select_packages() {
     assert_eq!(check_json(&sandbox, &[]).0, 1);
 }
 
+/// A helper package outside the namespaces runs when an evaluated rule uses it through `data`
+/// (by import, by reference, transitively), so only packages nothing reaches are reported.
+#[test]
+fn helpers_used_through_data_are_evaluated() {
+    let sandbox = sandbox(
+        "package wasmgate\n\nimport rego.v1\nimport data.lib.naming\n\ndeny contains msg if {\n\tsome a in input.artifacts\n\tnaming.bad(a.path)\n\tmsg := sprintf(\"%s: bad name\", [a.path])\n}\n",
+    );
+    sandbox.write(
+        "policies/lib/naming.rego",
+        "package lib.naming\n\nimport rego.v1\n\nbad(path) if data.lib.words.banned[_] == path\n",
+    );
+    sandbox.write(
+        "policies/lib/words.rego",
+        "package lib.words\n\nbanned := [\"dist/app.wasm\"]\n",
+    );
+    sandbox.write(
+        "policies/lib/unused.rego",
+        "package lib.unused\n\nimport rego.v1\n\ndeny contains \"never runs\" if true\n",
+    );
+    let (code, report, _) = check_json(&sandbox, &[]);
+    assert_eq!(code, 1, "the helpers ran: {report:?}");
+    assert!(has(&report, "policy-violation", None));
+    let skipped: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == "policy-not-evaluated")
+        .map(|f| f.location.as_ref().unwrap().file.as_str())
+        .collect();
+    assert_eq!(skipped, ["policies/lib/unused.rego"]);
+}
+
 #[test]
 fn policy_flag_adds_files_and_must_exist() {
     let sandbox = Sandbox::new();

@@ -628,12 +628,12 @@ catalogue! {
         summary: "More waivers are active than [waiver_limits] max_active allows.",
         help: "Fix the findings behind some waivers and remove them before adding more.",
     }
-    /// A user policy's package is outside the evaluated namespaces, so its rules did not run.
+    /// A user policy's package is outside the evaluated namespaces and no evaluated rule refers to it through `data` (import or reference, directly or through another helper), so its rules did not run.
     PolicyNotEvaluated = "policy-not-evaluated" {
         severity: Warn,
         relevel: true,
         config: "[policy] namespaces, all_namespaces",
-        summary: "A user policy's package is outside the evaluated namespaces, so its rules did not run.",
+        summary: "A user policy's package is outside the evaluated namespaces and no evaluated rule refers to it through `data` (import or reference, directly or through another helper), so its rules did not run.",
         help: "Rename the package (default namespace: wasmgate), pass --namespace PKG, or use --all-namespaces.",
     }
     /// A user policy rule produced a result without a `code`; deny/violation rules deny, warn rules warn.

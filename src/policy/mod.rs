@@ -8,6 +8,7 @@ mod eval;
 mod location;
 pub mod metadata;
 pub mod predictions;
+mod reach;
 pub mod testing;
 mod typecheck;
 
@@ -122,6 +123,7 @@ pub fn load(options: &PolicyOptions) -> Result<PolicySet, Error> {
             skipped.push((short.to_string(), file));
         }
     }
+    let skipped = drop_reached(skipped, &files, &packages, &options.sources);
     engine
         .add_data(regorus::Value::from(options.data.clone()))
         .map_err(|e| Error::PolicyLoad {
@@ -143,6 +145,42 @@ pub fn load(options: &PolicyOptions) -> Result<PolicySet, Error> {
         rules,
         timeout_ms: options.timeout_ms,
     })
+}
+
+/// The skipped packages that no evaluated package refers to through `data`: a helper used by
+/// an evaluated rule runs with it.
+fn drop_reached(
+    skipped: Vec<(String, String)>,
+    files: &BTreeMap<String, (String, bool)>,
+    packages: &[String],
+    sources: &[PolicySource],
+) -> Vec<(String, String)> {
+    let of_package = |package: &str| -> Vec<(&str, &str)> {
+        sources
+            .iter()
+            .filter(|s| files.get(&s.name).is_some_and(|(p, _)| p == package))
+            .map(|s| (s.name.as_str(), s.text.as_str()))
+            .collect()
+    };
+    let evaluated: Vec<(&str, &str)> = sources
+        .iter()
+        .filter(|s| {
+            files
+                .get(&s.name)
+                .is_some_and(|(p, _)| packages.contains(p))
+        })
+        .map(|s| (s.name.as_str(), s.text.as_str()))
+        .collect();
+    let candidates: Vec<(&str, Vec<(&str, &str)>)> = skipped
+        .iter()
+        .map(|(short, _)| (short.as_str(), of_package(&format!("data.{short}"))))
+        .collect();
+    let unreached = reach::unreached(&evaluated, &candidates);
+    skipped
+        .iter()
+        .filter(|(short, _)| unreached.contains(short.as_str()))
+        .cloned()
+        .collect()
 }
 
 /// Refuses the calls OPA's type checker refuses, wherever they are: regorus alone would only
