@@ -241,6 +241,41 @@ fn runaway_policy_hits_the_time_limit() {
     );
 }
 
+/// One builtin call cannot be interrupted, so a range larger than a call may build under the
+/// limit (500 elements per ms of it) is refused before it starts; a smaller one is built.
+#[test]
+fn one_long_builtin_call_is_bounded_by_the_time_limit() {
+    let sandbox = sandbox(
+        "package wasmgate\n\nimport rego.v1\n\ndeny contains msg if {\n\tn := count(numbers.range(1, 1e8))\n\tmsg := sprintf(\"%d\", [n])\n}\n",
+    );
+    sandbox.write("wasmgate.toml", "[policy]\ntimeout_ms = 2000\n");
+    let (code, _, stderr) = run(sandbox.cmd().args(["check", "--no-compress"]));
+    assert_eq!(code, 2, "{stderr}");
+    let cap = 2000 * 500;
+    assert!(
+        stderr.contains(&format!(
+            "numbers.range would build 100000000 elements, more than the {cap}"
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("policies/team.rego:6"), "{stderr}");
+    // Counting down by a step, just under the cap: built, and OPA's length.
+    let (from, to, step) = (2 * cap - 1, 0, 2);
+    sandbox.write(
+        "policies/team.rego",
+        &format!(
+            "package wasmgate\n\nimport rego.v1\n\ndeny contains msg if {{\n\tr := numbers.range_step({from}, {to}, {step})\n\tmsg := sprintf(\"%d %d\", [count(r), r[count(r) - 1]])\n}}\n"
+        ),
+    );
+    let (code, report, _) = check_json(&sandbox, &[]);
+    assert_eq!(code, 1);
+    let finding = common::finding(&report, "policy-violation");
+    assert_eq!(
+        finding.message,
+        format!("{} {}", (from - to) / step + 1, from % step)
+    );
+}
+
 #[test]
 fn unreadable_results_are_exit_2() {
     let sandbox = sandbox("package wasmgate\n\nimport rego.v1\n\ndeny contains 5 if true\n");

@@ -477,8 +477,10 @@ fn a_policy_that_exhausts_memory_is_exit_2_not_an_abort() {
     sandbox.wasm("dist/app.wasm", "app");
     sandbox.write(
         "policies/big.rego",
-        "package wasmgate\n\nimport rego.v1\n\ndeny contains \"big\" if count(numbers.range(1, 1e9)) > 0\n",
+        "package wasmgate\n\nimport rego.v1\n\ndeny contains \"big\" if {\n\ts := sprintf(\"%03000d\", [0])\n\tparts := [s | some _ in numbers.range(1, 1000000)]\n\tcount(concat(\"\", parts)) > 0\n}\n",
     );
+    // Slow unoptimised builds get the time to reach the allocation.
+    sandbox.write("wasmgate.toml", "[policy]\ntimeout_ms = 60000\n");
     for args in [
         vec!["check", "--no-compress"],
         vec!["check", "--no-compress", "--format", "sarif"],

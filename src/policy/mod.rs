@@ -3,6 +3,7 @@
 //! policy ends the gate with a located error instead of a pass.
 
 pub mod admission;
+mod bounded;
 pub mod builtin;
 mod eval;
 mod location;
@@ -76,6 +77,7 @@ pub fn load(options: &PolicyOptions) -> Result<PolicySet, Error> {
         limit: Duration::from_millis(options.timeout_ms),
         check_interval: NonZeroU32::MIN,
     });
+    bounded::install(&mut engine, options.timeout_ms)?;
     let mut sources = BTreeMap::new();
     let mut packages = Vec::new();
     for (file, text) in builtin::POLICIES {

@@ -160,6 +160,7 @@ pub fn run(options: &TestOptions) -> Result<TestReport, Error> {
         limit: Duration::from_millis(options.timeout_ms),
         check_interval: NonZeroU32::MIN,
     });
+    super::bounded::install(&mut engine, options.timeout_ms)?;
     let mut sources = BTreeMap::new();
     for (display, path) in files(&options.paths, &options.root)? {
         let bytes =
