@@ -5,7 +5,7 @@
 //! wrapped too: a format width is a padding it builds in one call, and regorus reads one past
 //! 32 bits or in non-ASCII digits by panicking.
 
-use regorus::unstable::{BUILTINS, Expr, Parser, Ref, Source, Span};
+use regorus::unstable::{BUILTINS, BuiltinFcn, Expr, Parser, Ref, Source, Span};
 use regorus::{Engine, Value};
 
 use crate::diag::Error;
@@ -74,14 +74,14 @@ pub(super) fn install(engine: &mut Engine, timeout_ms: u64) -> Result<(), Error>
 /// A builtin called from an extension, with the call expression its errors point into.
 #[derive(Clone)]
 struct Delegate {
-    function: fn(&Span, &[Ref<Expr>], &[Value], bool) -> anyhow::Result<Value>,
+    function: BuiltinFcn,
     span: Span,
     params: Vec<Ref<Expr>>,
 }
 
 impl Delegate {
     fn new(name: &str, call: &str) -> anyhow::Result<Self> {
-        let (function, _) = *BUILTINS
+        let function = *BUILTINS
             .get(name)
             .ok_or_else(|| anyhow::anyhow!("regorus has no builtin {name}"))?;
         let source = Source::from_contents(format!("<{name}>"), call.to_string())?;
@@ -97,7 +97,7 @@ impl Delegate {
     }
 
     fn call(&self, args: &[Value]) -> anyhow::Result<Value> {
-        (self.function)(&self.span, &self.params, args, true)
+        (self.function.0)(&self.span, &self.params, args, true)
     }
 }
 
