@@ -263,7 +263,7 @@ fn one_long_builtin_call_is_bounded_by_the_time_limit() {
     let (from, to, step) = (2 * cap - 1, 0, 2);
     sandbox.write(
         "policies/team.rego",
-        &format!(
+        format!(
             "package wasmgate\n\nimport rego.v1\n\ndeny contains msg if {{\n\tr := numbers.range_step({from}, {to}, {step})\n\tmsg := sprintf(\"%d %d\", [count(r), r[count(r) - 1]])\n}}\n"
         ),
     );
