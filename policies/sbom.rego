@@ -238,23 +238,28 @@ lacks(c, "energy") if object.get(card(c), "energy_consumptions", 0) == 0
 
 lacks(c, "license") if count(c.licenses) == 0
 
+# Each payload needs its own machine-learning-model component, matched by SHA-256 or by
+# name and size: one component does not cover every model the artifact carries.
 deny contains finding if {
 	some a in input.artifacts
 	some m in a.embedded_models
-	not declares_model(a)
+	object.get(m, "declared_by", null) == null
 	finding := {
 		"code": "undeclared-model",
 		"artifact": a.path,
-		"msg": sprintf("embeds a %s model (%s, %d bytes) that no machine-learning-model component of an SBOM declares", [m.format, m.location, m.size]),
+		"msg": sprintf("embeds a %s model (%s, %d bytes, sha256 %s) that no machine-learning-model component of an SBOM declares%s", [m.format, m.location, m.size, m.sha256, model_hint(a, m)]),
 		"offset": m.offset,
 		"details": m,
 	}
 }
 
-declares_model(a) if {
-	some c in a.sbom.components
-	c.kind == "machine-learning-model"
-}
+model_hint(a, m) := "; add a component with its SHA-256 in hashes" if {
+	object.get(a, "sbom", null) == null
+} else := "; add a component with its SHA-256 in hashes" if {
+	count([c | some c in a.sbom.components; c.kind == "machine-learning-model"]) == 0
+} else := sprintf(": no unused component has its SHA-256 in hashes or its name (%s) with a wasmgate:size property of %d, and each embedded model needs its own", [object.get(m, "name", null), m.size]) if {
+	object.get(m, "name", null) != null
+} else := ": no unused component has its SHA-256 in hashes, and each embedded model needs its own"
 
 # The resolved Cargo graph of the crate that builds the wasm, against each SBOM.
 deny contains finding if {

@@ -401,34 +401,145 @@ fn ml_model_cards_must_be_complete() {
     );
 }
 
+fn wat_bytes(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("\\{b:02x}")).collect()
+}
+
+fn position(haystack: &[u8], needle: &[u8]) -> usize {
+    haystack
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .unwrap()
+}
+
+/// A model component of the test SBOM: complete card, one name, and a hash or a size.
+fn model(name: &str, sha: Option<&str>, size: Option<usize>) -> Value {
+    let mut component = model_component(complete_card());
+    component["bom-ref"] = json!(name);
+    component["name"] = json!(name);
+    if let Some(sha) = sha {
+        component["hashes"] = json!([{"alg": "SHA-256", "content": sha}]);
+    }
+    if let Some(size) = size {
+        component["properties"] = json!([{"name": "wasmgate:size", "value": size.to_string()}]);
+    }
+    component
+}
+
+/// Models anywhere in a data segment (two back to back, the first 34 bytes in) and in a
+/// custom section, each needing its own component: by SHA-256, or by name and size.
 #[test]
 fn embedded_models_must_be_declared() {
     let sandbox = Sandbox::new();
-    let mut payload = b"GGUF\x03\x00\x00\x00".to_vec();
-    payload.resize(4096, 7);
-    let data: String = payload.iter().map(|b| format!("\\{b:02x}")).collect();
+    let mut first = b"GGUF\x03\x00\x00\x00".to_vec();
+    first.resize(3000, 1);
+    let mut second = b"GGUF\x02\x00\x00\x00".to_vec();
+    second.resize(3000, 2);
+    let mut tflite = 16u32.to_le_bytes().to_vec();
+    tflite.extend_from_slice(b"TFL3");
+    tflite.resize(2048, 3);
+    let mut segment = vec![0x55; 34];
+    segment.extend_from_slice(&first);
+    segment.extend_from_slice(&second);
     let module = wat::parse_str(format!(
-        "(module (memory 1) (data (i32.const 0) \"{data}\"))"
+        "(module (memory 1) (data (i32.const 0) \"{}\") (@custom \"model.tflite\" \"{}\"))",
+        wat_bytes(&segment),
+        wat_bytes(&tflite),
     ))
     .unwrap();
     sandbox.write("dist/app.wasm", &module);
     let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
     assert_eq!(code, 1);
+    let mut found: Vec<(String, u64, u64, String)> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == "undeclared-model")
+        .map(|f| {
+            let d = f.details.as_ref().unwrap();
+            (
+                d["location"].as_str().unwrap().to_string(),
+                d["offset"].as_u64().unwrap(),
+                d["size"].as_u64().unwrap(),
+                d["sha256"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    found.sort();
+    let at = |bytes: &[u8]| position(&module, bytes) as u64;
+    let mut want = vec![
+        (
+            "custom section model.tflite".to_string(),
+            at(&tflite),
+            2048,
+            sha256(&tflite),
+        ),
+        (
+            "data segment 0+34".to_string(),
+            at(&first),
+            3000,
+            sha256(&first),
+        ),
+        (
+            "data segment 0+3034".to_string(),
+            at(&second),
+            3000,
+            sha256(&second),
+        ),
+    ];
+    want.sort();
+    assert_eq!(found, want);
+    // One component declares one payload, whichever hash it has.
+    let declare = |components: Value| {
+        write_json(
+            &sandbox,
+            "dist/app.wasm.cdx.json",
+            &cyclonedx(&sha256(&module), components),
+        );
+        check_json(&sandbox, &["--no-compress"])
+    };
+    let (code, report, _) = declare(json!([
+        model("first", Some(&sha256(&first)), None),
+        dataset()
+    ]));
+    assert_eq!(code, 1);
+    let left: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == "undeclared-model")
+        .map(|f| {
+            f.details.as_ref().unwrap()["sha256"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(left.len(), 2);
+    assert!(!left.contains(&sha256(&first)), "{left:?}");
+    // By name and size: the size must be the payload's.
+    let all = |size: usize| {
+        json!([
+            model("first", Some(&sha256(&first)), None),
+            model("second", Some(&sha256(&second)), None),
+            model("model.tflite", None, Some(size)),
+            dataset()
+        ])
+    };
+    let (code, report, _) = declare(all(2047));
+    assert_eq!(code, 1);
     let undeclared = common::finding(&report, "undeclared-model");
     assert!(
-        undeclared.message.contains("gguf"),
+        undeclared.message.contains("model.tflite"),
         "{}",
         undeclared.message
     );
-    write_json(
-        &sandbox,
-        "dist/app.wasm.cdx.json",
-        &cyclonedx(
-            &sha256(&module),
-            json!([model_component(complete_card()), dataset()]),
-        ),
+    assert!(
+        undeclared
+            .message
+            .contains("wasmgate:size property of 2048"),
+        "{}",
+        undeclared.message
     );
-    let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
+    let (code, report, _) = declare(all(tflite.len()));
     assert_eq!(code, 0, "{report:#?}");
 }
 

@@ -540,13 +540,13 @@ catalogue! {
         summary: "A machine-learning-model component lacks parts of its model card that the profile requires (datasets with provenance, fairness assessments, ethical considerations, technical limitations, energy, license).",
         help: "Complete the CycloneDX modelCard of the component; the finding lists what is missing.",
     }
-    /// The artifact embeds a model payload (GGUF, TFLite, safetensors, ONNX) but no SBOM component of type machine-learning-model declares one.
+    /// The artifact embeds a model payload (GGUF, TFLite, safetensors, ONNX, at any offset of a data segment or custom section) that no SBOM component of type machine-learning-model declares: each payload needs its own component, matched by SHA-256 or by name and size.
     UndeclaredModel = "undeclared-model" {
         severity: Deny,
         relevel: true,
         config: "always on",
-        summary: "The artifact embeds a model payload (GGUF, TFLite, safetensors, ONNX) but no SBOM component of type machine-learning-model declares one.",
-        help: "Declare the model in the SBOM (CycloneDX ML-BOM) with its model card, or remove it from the build.",
+        summary: "The artifact embeds a model payload (GGUF, TFLite, safetensors, ONNX, at any offset of a data segment or custom section) that no SBOM component of type machine-learning-model declares: each payload needs its own component, matched by SHA-256 or by name and size.",
+        help: "Declare each model in the SBOM (CycloneDX ML-BOM) with its model card and its SHA-256 in `hashes` (or, for a custom section, its name and a `wasmgate:size` property), or remove it from the build.",
     }
     /// The cost-risk score (monthly cost against budget, growth anomaly, trend) is above the threshold and the predicted monthly cost above the cap.
     CostRisk = "cost-risk" {

@@ -101,7 +101,9 @@ pub fn collect(
             )
         },
     );
-    let (sha256, size, signature, sbom, embedded_dependencies, embedded_models, stripped) = rest;
+    let (sha256, size, signature, sbom, embedded_dependencies, mut embedded_models, stripped) =
+        rest;
+    models::match_declared(&mut embedded_models, sbom.as_ref());
     let snippet = snippet(&wasm, &bytes);
     let facts = ArtifactFacts {
         path: display.to_string(),

@@ -1,11 +1,17 @@
-//! Machine-learning model payloads embedded in a module: data segments and custom sections
-//! that start with a known model file signature (GGUF, TFLite, safetensors, ONNX).
+//! Machine-learning model payloads embedded in a module: every GGUF, TFLite, safetensors or
+//! ONNX signature at any offset of a data segment or custom section (one multi-pattern pass),
+//! and which SBOM component declares each payload.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use wasmparser::{BinaryReader, DataSectionReader};
 
 use crate::facts::ctx::ArtifactCtx;
+use crate::facts::sbom::SbomFacts;
 use crate::wasmsig::format::{self, RawSection};
 
 /// Payloads smaller than this are not models worth reporting.
@@ -16,12 +22,21 @@ const MIN_MODEL: usize = 1024;
 pub struct EmbeddedModel {
     /// `gguf`, `tflite`, `safetensors` or `onnx`.
     pub format: String,
-    /// `data segment N` or `custom section NAME`.
+    /// `data segment N` or `custom section NAME`, with `+OFFSET` when the payload does not
+    /// start the segment or section.
     pub location: String,
     /// Byte offset of the payload in the artifact.
     pub offset: u64,
-    /// Payload size in bytes.
+    /// Payload size in bytes: from its signature to the next payload in the same segment or
+    /// section, or to the end of it.
     pub size: u64,
+    /// SHA-256 of the payload, lowercase hex.
+    pub sha256: String,
+    /// The custom section's name; null in a data segment.
+    pub name: Option<String>,
+    /// JSON pointer of the SBOM's `machine-learning-model` component that declares this
+    /// payload (by SHA-256, or by name and `wasmgate:size`); null when none does.
+    pub declared_by: Option<String>,
 }
 
 /// Scans the artifact's data segments and custom sections, and those of the modules nested
@@ -34,6 +49,40 @@ pub fn collect(ctx: &ArtifactCtx<'_>) -> Vec<EmbeddedModel> {
     };
     scan.binary(ctx.section_list(), ctx.bytes, 0);
     scan.found
+}
+
+/// Gives each payload its own component: first by SHA-256, then by name and size; a
+/// component declares one payload, so two payloads need two components.
+pub fn match_declared(models: &mut [EmbeddedModel], sbom: Option<&SbomFacts>) {
+    let Some(sbom) = sbom else { return };
+    let components: Vec<_> = sbom
+        .components
+        .iter()
+        .filter(|c| c.kind.as_deref() == Some("machine-learning-model"))
+        .collect();
+    let mut used = vec![false; components.len()];
+    let by_hash = |m: &EmbeddedModel, c: &crate::facts::sbom::Component| {
+        c.hashes.iter().any(|h| {
+            h.algorithm.replace('-', "").eq_ignore_ascii_case("sha256") && h.value == m.sha256
+        })
+    };
+    let by_name = |m: &EmbeddedModel, c: &crate::facts::sbom::Component| {
+        m.name.as_deref() == Some(c.name.as_str()) && c.size == Some(m.size)
+    };
+    let rules: [&dyn Fn(&EmbeddedModel, &crate::facts::sbom::Component) -> bool; 2] =
+        [&by_hash, &by_name];
+    for rule in rules {
+        for model in models.iter_mut().filter(|m| m.declared_by.is_none()) {
+            let found = components
+                .iter()
+                .enumerate()
+                .find(|(i, c)| !used[*i] && rule(model, c));
+            if let Some((i, component)) = found {
+                used[i] = true;
+                model.declared_by = Some(format!("{}#{}", sbom.path, component.pointer));
+            }
+        }
+    }
 }
 
 struct Scan<'a> {
@@ -63,13 +112,10 @@ impl Scan<'_> {
     }
 
     fn custom(&mut self, section: &RawSection<'_>) {
-        if let (Some(name), Some(format)) = (section.name, recognise(section.payload)) {
-            self.found.push(EmbeddedModel {
-                format: format.to_string(),
-                location: format!("custom section {name}"),
-                offset: offset_in(self.file, section.payload),
-                size: section.payload.len() as u64,
-            });
+        if let Some(name) = section.name {
+            let offset = offset_in(self.file, section.payload);
+            let location = format!("custom section {name}");
+            self.push(section.payload, offset, &location, Some(name));
         }
     }
 
@@ -80,17 +126,40 @@ impl Scan<'_> {
         };
         for data in segments {
             let Ok(data) = data else { break };
-            if let Some(format) = recognise(data.data) {
-                self.found.push(EmbeddedModel {
-                    format: format.to_string(),
-                    location: format!("data segment {}", self.segment),
-                    offset: data.range.end.saturating_sub(data.data.len() as u64),
-                    size: data.data.len() as u64,
-                });
-            }
+            let offset = data.range.end.saturating_sub(data.data.len() as u64);
+            let location = format!("data segment {}", self.segment);
+            self.push(data.data, offset, &location, None);
             self.segment += 1;
         }
     }
+
+    fn push(&mut self, container: &[u8], offset: u64, location: &str, name: Option<&str>) {
+        let starts = find(container);
+        for (index, &(start, format)) in starts.iter().enumerate() {
+            let end = starts.get(index + 1).map_or(container.len(), |next| next.0);
+            let payload = &container[start..end];
+            if payload.len() < MIN_MODEL {
+                continue;
+            }
+            self.found.push(EmbeddedModel {
+                format: format.to_string(),
+                location: if start == 0 {
+                    location.to_string()
+                } else {
+                    format!("{location}+{start}")
+                },
+                offset: offset + start as u64,
+                size: payload.len() as u64,
+                sha256: hex(&Sha256::digest(payload)),
+                name: name.map(str::to_string),
+                declared_by: None,
+            });
+        }
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A component's core module and nested component sections.
@@ -105,36 +174,140 @@ fn offset_in(whole: &[u8], part: &[u8]) -> u64 {
     (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize) as u64
 }
 
-/// The model format whose signature `data` starts with.
-pub fn recognise(data: &[u8]) -> Option<&'static str> {
-    if data.len() < MIN_MODEL {
-        return None;
+/// The signatures, each with how far before the match its payload starts.
+const SIGNATURES: &[(&[u8], usize, &str)] = &[
+    (b"GGUF", 0, "gguf"),
+    (b"TFL3", 4, "tflite"),
+    (b"{\"", 8, "safetensors"),
+    (b"\x08\x03\x12", 0, "onnx"),
+    (b"\x08\x04\x12", 0, "onnx"),
+    (b"\x08\x05\x12", 0, "onnx"),
+    (b"\x08\x06\x12", 0, "onnx"),
+    (b"\x08\x07\x12", 0, "onnx"),
+    (b"\x08\x08\x12", 0, "onnx"),
+    (b"\x08\x09\x12", 0, "onnx"),
+    (b"\x08\x0a\x12", 0, "onnx"),
+    (b"\x08\x0b\x12", 0, "onnx"),
+    (b"\x08\x0c\x12", 0, "onnx"),
+];
+
+static MATCHER: LazyLock<Option<AhoCorasick>> =
+    LazyLock::new(|| AhoCorasick::new(SIGNATURES.iter().map(|(bytes, _, _)| bytes)).ok());
+
+/// Where payloads start in `data` and their formats, in order: every signature match that
+/// the format's header confirms.
+pub fn find(data: &[u8]) -> Vec<(usize, &'static str)> {
+    let Some(matcher) = MATCHER.as_ref() else {
+        return Vec::new();
+    };
+    let mut starts: Vec<(usize, &'static str)> = matcher
+        .find_overlapping_iter(data)
+        .filter_map(|found| {
+            let (_, back, format) = SIGNATURES[found.pattern().as_usize()];
+            let start = found.start().checked_sub(back)?;
+            confirms(format, &data[start..]).then_some((start, format))
+        })
+        .collect();
+    starts.sort_unstable_by_key(|(start, _)| *start);
+    starts.dedup_by_key(|(start, _)| *start);
+    starts
+}
+
+/// The header after a signature is the format's: a signature alone is a few bytes that any
+/// data may hold.
+fn confirms(format: &str, data: &[u8]) -> bool {
+    let u32_at = |at: usize| {
+        data.get(at..at + 4)
+            .and_then(|b| b.try_into().ok())
+            .map(u32::from_le_bytes)
+    };
+    match format {
+        // Magic, then the version (1 to 3 so far).
+        "gguf" => u32_at(4).is_some_and(|version| (1..=3).contains(&version)),
+        // The root table offset, inside the buffer, then the file identifier.
+        "tflite" => u32_at(0).is_some_and(|root| root >= 8 && (root as usize) < data.len()),
+        // u64 little-endian header length, then a JSON object naming tensor offsets.
+        "safetensors" => {
+            let Some(length) = data.get(..8).and_then(|b| b.try_into().ok()) else {
+                return false;
+            };
+            let length = u64::from_le_bytes(length);
+            length > 2
+                && length < data.len() as u64 - 8
+                && data
+                    .get(8..8 + (length as usize).min(4096))
+                    .is_some_and(|header| contains(header, b"\"data_offsets\""))
+        }
+        // ModelProto: ir_version (field 1), then producer_name (field 2), an exporter's name.
+        "onnx" => {
+            let Some(&length) = data.get(3) else {
+                return false;
+            };
+            data.get(4..4 + usize::from(length))
+                .is_some_and(|producer| {
+                    length < 0x80
+                        && producer.iter().all(u8::is_ascii_graphic)
+                        && (contains(producer, b"onnx") || contains(producer, b"pytorch"))
+                })
+        }
+        _ => false,
     }
-    if data.starts_with(b"GGUF") {
-        return Some("gguf");
-    }
-    if data.get(4..8) == Some(b"TFL3") {
-        return Some("tflite");
-    }
-    // safetensors: u64 little-endian header length, then a JSON object.
-    let header = u64::from_le_bytes(data.get(..8)?.try_into().ok()?);
-    if header > 1 && header < data.len() as u64 && data.get(8..10) == Some(b"{\"") {
-        return Some("safetensors");
-    }
-    // ONNX ModelProto: field 1 (ir_version, varint) then a producer/graph string; the
-    // producer name of exporters says so.
-    if data[0] == 0x08
-        && data
-            .get(..256)
-            .is_some_and(|head| contains(head, b"onnx") || contains(head, b"pytorch"))
-    {
-        return Some("onnx");
-    }
-    None
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack
         .windows(needle.len())
         .any(|w| w.eq_ignore_ascii_case(needle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn safetensors() -> Vec<u8> {
+        let header = br#"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#;
+        let mut bytes = (header.len() as u64).to_le_bytes().to_vec();
+        bytes.extend_from_slice(header);
+        bytes.extend_from_slice(&[0; 8]);
+        bytes
+    }
+
+    fn onnx() -> Vec<u8> {
+        let mut bytes = vec![0x08, 0x07, 0x12, 0x07];
+        bytes.extend_from_slice(b"pytorch");
+        bytes.extend_from_slice(&[0x1a, 0x03]);
+        bytes.extend_from_slice(b"2.1");
+        bytes
+    }
+
+    #[test]
+    fn every_format_is_found_at_any_offset_once_its_header_confirms_it() {
+        let mut data = b"some text {\"json\": 1} GGUF\xff\xff\xff\xff ".to_vec();
+        let safetensors_at = data.len();
+        data.extend_from_slice(&safetensors());
+        let onnx_at = data.len();
+        data.extend_from_slice(&onnx());
+        let gguf_at = data.len();
+        data.extend_from_slice(b"GGUF\x03\x00\x00\x00");
+        assert_eq!(
+            find(&data),
+            [
+                (safetensors_at, "safetensors"),
+                (onnx_at, "onnx"),
+                (gguf_at, "gguf")
+            ]
+        );
+    }
+
+    #[test]
+    fn lookalikes_are_not_models() {
+        // A JSON object without tensor offsets, an ONNX-looking varint with a non-exporter
+        // producer, a TFL3 whose root offset points outside, GGUF of an unknown version.
+        let mut json = 20u64.to_le_bytes().to_vec();
+        json.extend_from_slice(br#"{"name": "not a tensor list", "x": 1}"#);
+        assert!(find(&json).is_empty());
+        assert!(find(b"\x08\x07\x12\x05hello world").is_empty());
+        assert!(find(b"\xff\xff\x00\x00TFL3....").is_empty());
+        assert!(find(b"GGUF\x09\x00\x00\x00").is_empty());
+    }
 }

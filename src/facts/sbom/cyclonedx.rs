@@ -104,6 +104,15 @@ fn component(raw: &Value, pointer: &str) -> Component {
         pointer: pointer.to_string(),
         model_card: None,
         provenance,
+        size: raw
+            .get("properties")
+            .and_then(Value::as_array)
+            .and_then(|list| {
+                list.iter()
+                    .find(|p| text(p, "name").as_deref() == Some("wasmgate:size"))
+            })
+            .and_then(|p| text(p, "value"))
+            .and_then(|value| value.trim().parse().ok()),
     }
 }
 

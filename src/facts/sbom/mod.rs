@@ -93,6 +93,9 @@ pub struct Component {
     pub model_card: Option<ModelCard>,
     /// Provenance is recorded (supplier, external references, pedigree or data governance).
     pub provenance: bool,
+    /// Size in bytes, from a `wasmgate:size` property (CycloneDX has no size field): with the
+    /// name, what declares a model payload that is not matched by hash.
+    pub size: Option<u64>,
 }
 
 /// The parts of a CycloneDX model card a responsible-AI profile asks for.

@@ -87,6 +87,7 @@ pub(super) fn read(document: &Value, facts: &mut SbomFacts) {
             provenance: package.get("supplier").is_some()
                 || package.get("originator").is_some()
                 || count(package.get("externalRefs")) > 0,
+            size: None,
         });
     }
     let mut edges: std::collections::BTreeMap<String, Vec<String>> = Default::default();
