@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use wasmparser::{BinaryReader, DataSectionReader};
 
 use crate::facts::ctx::ArtifactCtx;
-use crate::facts::sbom::SbomFacts;
+use crate::facts::sbom::{Component, SbomFacts};
 use crate::wasmsig::format::{self, RawSection};
 
 /// Payloads smaller than this are not models worth reporting.
@@ -61,16 +61,7 @@ pub fn match_declared(models: &mut [EmbeddedModel], sbom: Option<&SbomFacts>) {
         .filter(|c| c.kind.as_deref() == Some("machine-learning-model"))
         .collect();
     let mut used = vec![false; components.len()];
-    let by_hash = |m: &EmbeddedModel, c: &crate::facts::sbom::Component| {
-        c.hashes.iter().any(|h| {
-            h.algorithm.replace('-', "").eq_ignore_ascii_case("sha256") && h.value == m.sha256
-        })
-    };
-    let by_name = |m: &EmbeddedModel, c: &crate::facts::sbom::Component| {
-        m.name.as_deref() == Some(c.name.as_str()) && c.size == Some(m.size)
-    };
-    let rules: [&dyn Fn(&EmbeddedModel, &crate::facts::sbom::Component) -> bool; 2] =
-        [&by_hash, &by_name];
+    let rules: [fn(&EmbeddedModel, &Component) -> bool; 2] = [by_hash, by_name_and_size];
     for rule in rules {
         for model in models.iter_mut().filter(|m| m.declared_by.is_none()) {
             let found = components
@@ -83,6 +74,16 @@ pub fn match_declared(models: &mut [EmbeddedModel], sbom: Option<&SbomFacts>) {
             }
         }
     }
+}
+
+fn by_hash(model: &EmbeddedModel, component: &Component) -> bool {
+    component.hashes.iter().any(|h| {
+        h.algorithm.replace('-', "").eq_ignore_ascii_case("sha256") && h.value == model.sha256
+    })
+}
+
+fn by_name_and_size(model: &EmbeddedModel, component: &Component) -> bool {
+    model.name.as_deref() == Some(component.name.as_str()) && component.size == Some(model.size)
 }
 
 struct Scan<'a> {
