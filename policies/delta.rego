@@ -2,6 +2,7 @@
 # the change against the accepted facts in the baseline at the merge-base.
 package wasmgate.builtin.delta
 
+import data.wasmgate.builtin.lib
 import rego.v1
 
 cfg := data.wasmgate_config
@@ -24,8 +25,8 @@ deny contains finding if {
 			"code": "size-growth",
 			"artifact": a.path,
 			"msg": sprintf(
-				"%s size grew by %d bytes (%.1f%%, %d -> %d) against the baseline at the merge-base; %s allows %.1f%% or %d bytes",
-				[metric, change.bytes, change.percent, change.before, change.after, growth_name(budget), limit.percent, limit.bytes],
+				"%s size grew by %d bytes (%s%%, %d -> %d) against the baseline at the merge-base; %s allows %s%% or %d bytes",
+				[metric, change.bytes, lib.fixed(change.percent, 1), change.before, change.after, growth_name(budget), lib.fixed(limit.percent, 1), limit.bytes],
 			),
 			"details": {"metric": metric, "bytes": change.bytes, "percent": change.percent, "limit": limit, "budget": budget.artifacts},
 		},

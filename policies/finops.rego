@@ -2,21 +2,24 @@
 # the shipped bytes cost, and what running them costs.
 package wasmgate.builtin.finops
 
+import data.wasmgate.builtin.lib
 import rego.v1
 
 cfg := data.wasmgate_config.finops
 
-# The shipped cost-risk rule: one rule over the builtin's figures.
+# The shipped cost-risk rule: one rule over the figures wasmgate.cost_risk(row.path) answers
+# (read from the row, so that tests of this rule give them in the input).
 deny contains finding if {
 	some row in input.finops.artifacts
-	risk := wasmgate.cost_risk(row.path)
+	risk := row.risk
+	is_object(risk)
 	risk.score > cfg.risk_deny_above
 	risk.predicted_monthly_cost != null
 	risk.predicted_monthly_cost > cfg.risk_min_monthly_cost
 	finding := {
 		"code": "cost-risk",
 		"artifact": row.path,
-		"msg": sprintf("cost risk %.2f (above %.2f) at a predicted %.2f %s/month (above %.2f); drivers: %s", [risk.score, cfg.risk_deny_above, risk.predicted_monthly_cost, input.finops.currency, cfg.risk_min_monthly_cost, drivers(risk)]),
+		"msg": sprintf("cost risk %s (above %s) at a predicted %s %s/month (above %s); drivers: %s", [lib.fixed(risk.score, 2), lib.fixed(cfg.risk_deny_above, 2), lib.fixed(risk.predicted_monthly_cost, 2), input.finops.currency, lib.fixed(cfg.risk_min_monthly_cost, 2), drivers(risk)]),
 		"config_key": "finops.risk_deny_above",
 		"details": risk,
 	}
@@ -31,7 +34,7 @@ deny contains finding if {
 	finding := object.union(at_object(row), {
 		"code": "cost-risk",
 		"artifact": row.artifact,
-		"msg": sprintf("running %s%s: cost risk %.2f (above %.2f) at a predicted %.2f %s/month (above %.2f); drivers: %s", [row.artifact, as_object(row), row.risk.score, cfg.risk_deny_above, row.risk.predicted_monthly_cost, input.finops.currency, cfg.risk_min_monthly_cost, drivers(row.risk)]),
+		"msg": sprintf("running %s%s: cost risk %s (above %s) at a predicted %s %s/month (above %s); drivers: %s", [row.artifact, as_object(row), lib.fixed(row.risk.score, 2), lib.fixed(cfg.risk_deny_above, 2), lib.fixed(row.risk.predicted_monthly_cost, 2), input.finops.currency, lib.fixed(cfg.risk_min_monthly_cost, 2), drivers(row.risk)]),
 		"config_key": "finops.risk_deny_above",
 		"details": row.risk,
 	})
@@ -56,7 +59,7 @@ deny contains finding if {
 	finding := object.union(at_object(row), {
 		"code": "cost-increase",
 		"artifact": row.artifact,
-		"msg": sprintf("running %s%s adds %.2f %s/month against the merge-base (%.2f → %.2f), over finops.max_increase %.2f", [row.artifact, as_object(row), row.monthly_change, input.finops.currency, row.base_monthly_cost, row.monthly_cost, cfg.max_increase]),
+		"msg": sprintf("running %s%s adds %s %s/month against the merge-base (%s → %s), over finops.max_increase %s", [row.artifact, as_object(row), lib.fixed(row.monthly_change, 2), input.finops.currency, lib.fixed(row.base_monthly_cost, 2), lib.fixed(row.monthly_cost, 2), lib.fixed(cfg.max_increase, 2)]),
 		"config_key": "finops.max_increase",
 		"details": {"monthly_change": row.monthly_change, "base_monthly_cost": row.base_monthly_cost, "monthly_cost": row.monthly_cost},
 	})
@@ -70,7 +73,7 @@ at_object(row) := {"file": row.object.file, "line": row.object.line, "object": s
 
 at_object(row) := {} if row.object == null
 
-drivers(risk) := concat(", ", [sprintf("%s %.2f×%.1f=%.2f", [d.name, d.value, d.weight, d.contribution]) | some d in risk.drivers])
+drivers(risk) := concat(", ", [sprintf("%s %s×%s=%s", [d.name, lib.fixed(d.value, 2), lib.fixed(d.weight, 1), lib.fixed(d.contribution, 2)]) | some d in risk.drivers])
 
 deny contains finding if {
 	cfg.max_monthly_cost != null
@@ -80,7 +83,7 @@ deny contains finding if {
 	finding := {
 		"code": "cost-budget-exceeded",
 		"artifact": row.path,
-		"msg": sprintf("costs %.2f %s/month (%d bytes × %.0f loads × (1 − %.2f cache hit) × %.4f/GB), over finops.max_monthly_cost %.2f", [row.monthly_cost, input.finops.currency, row.bytes_per_load, row.loads_per_month, input.finops.cache_hit_ratio, input.finops.price_per_gb, cfg.max_monthly_cost]),
+		"msg": sprintf("costs %s %s/month (%d bytes × %s loads × (1 − %s cache hit) × %s/GB), over finops.max_monthly_cost %s", [lib.fixed(row.monthly_cost, 2), input.finops.currency, row.bytes_per_load, lib.fixed(row.loads_per_month, 0), lib.fixed(input.finops.cache_hit_ratio, 2), lib.fixed(input.finops.price_per_gb, 4), lib.fixed(cfg.max_monthly_cost, 2)]),
 		"config_key": "finops.max_monthly_cost",
 		"details": row,
 	}
@@ -98,7 +101,7 @@ deny contains finding if {
 	total > cfg.max_total_monthly_cost
 	finding := {
 		"code": "cost-budget-exceeded",
-		"msg": sprintf("all artifacts cost %.2f %s/month (egress %.2f, compute %.2f), over finops.max_total_monthly_cost %.2f", [total, input.finops.currency, or_zero(object.get(input.finops, "total_monthly_cost", null)), or_zero(object.get(input.finops, "total_compute_monthly_cost", null)), cfg.max_total_monthly_cost]),
+		"msg": sprintf("all artifacts cost %s %s/month (egress %s, compute %s), over finops.max_total_monthly_cost %s", [lib.fixed(total, 2), input.finops.currency, lib.fixed(or_zero(object.get(input.finops, "total_monthly_cost", null)), 2), lib.fixed(or_zero(object.get(input.finops, "total_compute_monthly_cost", null)), 2), lib.fixed(cfg.max_total_monthly_cost, 2)]),
 		"config_key": "finops.max_total_monthly_cost",
 	}
 }
@@ -108,7 +111,7 @@ deny contains finding if {
 	some row in input.finops.artifacts
 	row.monthly_change != null
 	row.monthly_change > cfg.max_increase
-	finding := increase(row, "finops.max_increase", sprintf("%.2f", [cfg.max_increase]))
+	finding := increase(row, "finops.max_increase", sprintf("%s", [lib.fixed(cfg.max_increase, 2)]))
 }
 
 deny contains finding if {
@@ -116,13 +119,13 @@ deny contains finding if {
 	some row in input.finops.artifacts
 	row.monthly_change_percent != null
 	row.monthly_change_percent > cfg.max_increase_percent
-	finding := increase(row, "finops.max_increase_percent", sprintf("%.1f%%", [cfg.max_increase_percent]))
+	finding := increase(row, "finops.max_increase_percent", sprintf("%s%%", [lib.fixed(cfg.max_increase_percent, 1)]))
 }
 
 increase(row, key, limit) := {
 	"code": "cost-increase",
 	"artifact": row.path,
-	"msg": sprintf("adds %.2f %s/month (%.1f%%) against the baseline, over %s %s", [row.monthly_change, input.finops.currency, object.get(row, "monthly_change_percent", 0), key, limit]),
+	"msg": sprintf("adds %s %s/month (%s%%) against the baseline, over %s %s", [lib.fixed(row.monthly_change, 2), input.finops.currency, lib.fixed(object.get(row, "monthly_change_percent", 0), 1), key, limit]),
 	"config_key": key,
 	"details": {"monthly_change": row.monthly_change, "monthly_change_percent": row.monthly_change_percent},
 }
@@ -142,7 +145,7 @@ warn contains finding if {
 anomaly(row, key) := {
 	"code": "growth-anomaly",
 	"artifact": row.path,
-	"msg": sprintf("changes by %d bytes where the last %d baseline changes had a median of %.0f (MAD %.0f): robust z-score %.1f (%s)", [row.anomaly.change, row.anomaly.history, row.anomaly.median, row.anomaly.mad, row.anomaly.score, row.anomaly.verdict]),
+	"msg": sprintf("changes by %d bytes where the last %d baseline changes had a median of %s (MAD %s): robust z-score %s (%s)", [row.anomaly.change, row.anomaly.history, lib.fixed(row.anomaly.median, 0), lib.fixed(row.anomaly.mad, 0), lib.fixed(row.anomaly.score, 1), row.anomaly.verdict]),
 	"config_key": key,
 	"details": row.anomaly,
 }
@@ -158,7 +161,7 @@ deny contains finding if {
 	finding := {
 		"code": "cost-budget-exceeded",
 		"artifact": row.path,
-		"msg": sprintf("costs %.2f %s/month, over the %.2f of finops.budgets[%d]", [row.monthly_cost, input.finops.currency, budget.max_monthly_cost, budget.index]),
+		"msg": sprintf("costs %s %s/month, over the %s of finops.budgets[%d]", [lib.fixed(row.monthly_cost, 2), input.finops.currency, lib.fixed(budget.max_monthly_cost, 2), budget.index]),
 		"config_key": sprintf("finops.budgets[%d].max_monthly_cost", [budget.index]),
 	}
 }
@@ -170,7 +173,7 @@ deny contains finding if {
 	glob.match(budget.artifacts, ["/"], row.path)
 	row.monthly_change != null
 	row.monthly_change > budget.max_increase
-	finding := increase(row, sprintf("finops.budgets[%d].max_increase", [budget.index]), sprintf("%.2f", [budget.max_increase]))
+	finding := increase(row, sprintf("finops.budgets[%d].max_increase", [budget.index]), sprintf("%s", [lib.fixed(budget.max_increase, 2)]))
 }
 
 deny contains finding if {
@@ -180,7 +183,7 @@ deny contains finding if {
 	glob.match(budget.artifacts, ["/"], row.path)
 	row.monthly_change_percent != null
 	row.monthly_change_percent > budget.max_increase_percent
-	finding := increase(row, sprintf("finops.budgets[%d].max_increase_percent", [budget.index]), sprintf("%.1f%%", [budget.max_increase_percent]))
+	finding := increase(row, sprintf("finops.budgets[%d].max_increase_percent", [budget.index]), sprintf("%s%%", [lib.fixed(budget.max_increase_percent, 1)]))
 }
 
 # Unknown is not zero: an artifact without its served size (--no-compress) is said to be

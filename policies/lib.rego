@@ -44,3 +44,17 @@ item_matches(pattern, item) if {
 
 # Human-readable byte counts for messages.
 bytes(n) := sprintf("%d bytes", [n])
+
+# A number with `digits` decimals, printed alike by every engine: the Go OPA prints an
+# integral number given to `%.2f` as `%!f(int64=N)`, so an integral number prints as one.
+fixed(x, _) := sprintf("%d", [x]) if {
+	is_number(x)
+	x == floor(x)
+}
+
+fixed(x, digits) := sprintf(concat("", ["%.", format_int(digits, 10), "f"]), [x]) if {
+	is_number(x)
+	x != floor(x)
+}
+
+fixed(x, _) := sprintf("%v", [x]) if not is_number(x)

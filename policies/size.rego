@@ -1,6 +1,7 @@
 # size-budget-exceeded, size-budget-unchecked: per-artifact raw/gzip/brotli budgets.
 package wasmgate.builtin.size
 
+import data.wasmgate.builtin.lib
 import rego.v1
 
 budgets := data.wasmgate_config.budgets
@@ -22,8 +23,8 @@ deny contains finding if {
 		"code": "size-budget-exceeded",
 		"artifact": a.path,
 		"msg": sprintf(
-			"%s size is %d bytes, %d bytes (%.1f%%) over the budget of %d bytes",
-			[metric, actual, over, (over * 100) / limit, limit],
+			"%s size is %d bytes, %d bytes (%s%%) over the budget of %d bytes",
+			[metric, actual, over, lib.fixed((over * 100) / limit, 1), limit],
 		),
 		"config_key": sprintf("budgets[%d].%s", [budget.index, metric]),
 		"details": {"metric": metric, "actual": actual, "limit": limit, "over": over},

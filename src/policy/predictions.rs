@@ -52,6 +52,25 @@ pub fn answer_in(set: &mut PolicySet, predictions: Arc<Predictions>) -> Result<(
         })
 }
 
+/// What `wasmgate test` answers for the figures a run computes: nothing is priced there, so
+/// `wasmgate.cost_risk` and `wasmgate.predict_cost_risk` are null and
+/// `data.ai_predictions.get_cost_risk` is undefined; a test mocks the latter with `with`.
+pub(super) fn unpriced(engine: &mut regorus::Engine) -> Result<(), Error> {
+    for (name, arity) in [("wasmgate.cost_risk", 1), ("wasmgate.predict_cost_risk", 2)] {
+        engine
+            .add_extension(
+                name.to_string(),
+                arity,
+                Box::new(|_: Vec<regorus::Value>| Ok(regorus::Value::Null)),
+            )
+            .map_err(|e| Error::PolicyLoad {
+                path: name.to_string(),
+                message: e.to_string(),
+            })?;
+    }
+    Ok(())
+}
+
 impl Predictions {
     /// From the run's compute rows and the config that priced them.
     pub fn new(

@@ -161,6 +161,7 @@ pub fn run(options: &TestOptions) -> Result<TestReport, Error> {
         check_interval: NonZeroU32::MIN,
     });
     super::bounded::install(&mut engine, options.timeout_ms)?;
+    super::predictions::unpriced(&mut engine)?;
     let mut sources = BTreeMap::new();
     for (display, path) in files(&options.paths, &options.root)? {
         let bytes =
