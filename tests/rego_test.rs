@@ -274,3 +274,32 @@ print(json.dumps(outcomes))
     let theirs: Vec<(String, String)> = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(ours, theirs);
 }
+
+/// A FinOps rule that asks `data.ai_predictions` is testable: the built-in package is there
+/// as in a run, prices nothing, and takes a mock.
+#[test]
+fn cost_risk_questions_are_unpriced_and_mockable() {
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        "policies/finops.rego",
+        "package wasmgate\n\nimport data.ai_predictions\nimport rego.v1\n\ndeny contains image if {\n\tsome image in input.images\n\tai_predictions.get_cost_risk(image, \"2Gi\").score > 0.8\n}\n",
+    );
+    sandbox.write(
+        "policies/finops_test.rego",
+        "package wasmgate_test\n\nimport data.wasmgate\nimport rego.v1\n\ntest_risky_is_denied if {\n\twasmgate.deny == {\"api\"} with input as {\"images\": [\"api\"]} with data.ai_predictions.get_cost_risk as {\"score\": 0.9}\n}\n\ntest_calm_passes if {\n\tcount(wasmgate.deny) == 0 with input as {\"images\": [\"api\"]} with data.ai_predictions.get_cost_risk as {\"score\": 0.2}\n}\n\ntest_unpriced_is_undefined if {\n\tcount(wasmgate.deny) == 0 with input as {\"images\": [\"api\"]}\n}\n",
+    );
+    let (code, stdout, stderr) =
+        run(sandbox
+            .cmd()
+            .args(["test", "--format", "json", "--coverage"]));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["summary"]["pass"], 3);
+    let files: Vec<&str> = report["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["policies/finops.rego"]);
+}

@@ -151,6 +151,19 @@ fn files(paths: &[PathBuf], root: &Path) -> Result<Vec<(String, PathBuf)>, Error
         .collect())
 }
 
+/// The built-in packages user policies may import (`data.ai_predictions`), as a run has
+/// them, unless the files under test declare them (the library's own tests).
+fn library(engine: &mut Engine) -> Result<(), Error> {
+    let declared = engine.get_packages().unwrap_or_default();
+    for (file, text) in super::builtin::POLICIES {
+        if *file != "ai_predictions.rego" || declared.iter().any(|p| p == "data.ai_predictions") {
+            continue;
+        }
+        super::add(engine, &super::builtin::display_name(file), text)?;
+    }
+    Ok(())
+}
+
 /// Compiles the files and runs every test; a file that does not compile is an error.
 pub fn run(options: &TestOptions) -> Result<TestReport, Error> {
     let mut engine = Engine::new();
@@ -175,6 +188,7 @@ pub fn run(options: &TestOptions) -> Result<TestReport, Error> {
         super::add(&mut engine, &display, &text)?;
         sources.insert(display, text);
     }
+    library(&mut engine)?;
     super::type_check(&mut engine, &sources)?;
     let tests = tests_of(&mut engine);
     if options.coverage {
@@ -215,7 +229,7 @@ pub fn run(options: &TestOptions) -> Result<TestReport, Error> {
         let files: Vec<FileCoverage> = report
             .files
             .into_iter()
-            .filter(|f| !f.path.ends_with("_test.rego"))
+            .filter(|f| !f.path.ends_with("_test.rego") && !f.path.starts_with("<builtin>"))
             .map(|mut f| {
                 // regorus counts the rules it visited; a rule no test reached is uncovered too.
                 for (file, lines) in &unreached {
