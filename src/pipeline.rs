@@ -422,7 +422,11 @@ pub fn check(request: &CheckRequest, progress: &dyn Progress) -> Result<Report, 
     if let Some(manifests) = &document.manifests {
         at_fields(&mut raw, manifests);
     }
-    let report = findings::report(&document, raw, &policies, &request.config, &snippets);
+    let mut report = findings::report(&document, raw, &policies, &request.config, &snippets);
+    report.gate = Some(crate::report::GateSummary {
+        digest: crate::plan::digest::digest(&request.gate_files),
+        files: request.gate_files.clone(),
+    });
     crate::background::drop_later(document);
     Ok(report)
 }

@@ -64,6 +64,8 @@ pub(super) fn git(document: &InputDocument) -> Option<GitSummary> {
             |b| b.reason.clone(),
         ),
         merge_base: git.base.as_ref().map(|b| b.merge_base.clone()),
+        base_commit: git.base.as_ref().map(|b| b.sha.clone()),
+        head: Some(git.head.sha.clone()),
         trust: git.trust.clone(),
         commits: git.ai.commits,
         ai_assisted: git.ai.assisted,

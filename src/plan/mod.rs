@@ -2,6 +2,7 @@
 //! the gate's own files are trusted from, the config and policies read from there, the
 //! baseline at the merge-base, and size options. The one fallible step between clap and the app.
 
+pub mod digest;
 pub mod gate_files;
 
 use std::collections::BTreeMap;
@@ -67,6 +68,8 @@ pub struct CheckRequest {
     pub manifests: Vec<PathBuf>,
     /// `[admission] policies`, read like the other gate files.
     pub admission: Vec<crate::policy::PolicySource>,
+    /// The gate files as read, with their digests.
+    pub gate_files: Vec<digest::GateFile>,
 }
 
 /// Builds the request for `check`/`facts`/`baseline`.
@@ -358,7 +361,16 @@ pub fn build(args: &GateArgs, config_path: Option<&Path>) -> Result<CheckRequest
             }
         })
         .collect();
+    let gate_files = digest::files(
+        &root,
+        &config,
+        &policy.sources,
+        &admission_sources,
+        &trusted_keys,
+        baseline.as_ref(),
+    );
     Ok(CheckRequest {
+        gate_files,
         cwd,
         manifests,
         admission: admission_sources,

@@ -224,6 +224,15 @@ pub struct Summary {
     pub waived: usize,
 }
 
+/// The gate files a run read, and one digest over them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct GateSummary {
+    /// `sha256:` over every file's kind, path and SHA-256.
+    pub digest: String,
+    /// Each file, sorted.
+    pub files: Vec<crate::plan::digest::GateFile>,
+}
+
 /// The repository context of a run, for the summary.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct GitSummary {
@@ -233,6 +242,12 @@ pub struct GitSummary {
     pub reason: String,
     /// The merge-base commit compared against.
     pub merge_base: Option<String>,
+    /// The base ref's commit; null without a base.
+    #[serde(default)]
+    pub base_commit: Option<String>,
+    /// HEAD's commit.
+    #[serde(default)]
+    pub head: Option<String>,
     /// Where wasmgate.toml and policies were read: `base` or `head`.
     pub trust: String,
     /// Commits in merge-base..HEAD.
@@ -276,6 +291,10 @@ pub struct Report {
     /// What the run's artifacts cost, when `[finops]` prices anything.
     #[serde(default)]
     pub cost: Option<CostSummary>,
+    /// The gate files that decided (config, policies, keys, baseline) and their digest; null
+    /// when wasmgate could not decide before reading them.
+    #[serde(default)]
+    pub gate: Option<GateSummary>,
     /// The user rules whose METADATA gives them a code, for SARIF rules and `explain`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<RuleDoc>,
@@ -334,6 +353,7 @@ impl Report {
             git: None,
             currency: None,
             cost: None,
+            gate: None,
             rules: Vec::new(),
             sources,
         }
@@ -351,6 +371,7 @@ impl Report {
             git: None,
             currency: None,
             cost: None,
+            gate: None,
             rules: Vec::new(),
             sources: BTreeMap::new(),
         }
