@@ -9,6 +9,7 @@
 //! → `exit` (0/1/2). `pipeline` sequences them. The library never prints: renderers return
 //! strings and the binary (`main.rs`, `cmd/`) writes them.
 
+pub mod attestation;
 pub mod background;
 pub mod cli;
 pub mod config;

@@ -30,6 +30,8 @@ pub enum Kind {
     CacheEntry,
     /// A deployment manifest (YAML or JSON) from the work tree.
     Manifest,
+    /// A decision attestation (a DSSE envelope).
+    Attestation,
 }
 
 impl Kind {
@@ -44,6 +46,7 @@ impl Kind {
             Kind::GateFile => 16 * 1024 * 1024,
             Kind::CacheEntry => 64,
             Kind::Manifest => 8 * 1024 * 1024,
+            Kind::Attestation => 64 * 1024 * 1024,
         }
     }
 
@@ -58,6 +61,7 @@ impl Kind {
             Kind::GateFile => "gate file",
             Kind::CacheEntry => "cache entry",
             Kind::Manifest => "manifest",
+            Kind::Attestation => "attestation",
         }
     }
 }

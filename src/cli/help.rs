@@ -21,6 +21,7 @@ pub(crate) const CHECK_EXAMPLES: &str = concat!(
   wasmgate check --no-compress             # quick local or pre-commit run
   wasmgate check --format json > report.json
   wasmgate check --policy policies/ --namespace wasmgate.release
+  wasmgate check --attest decision.intoto.json --attest-key gate.key
 
 ",
     exit_status!()

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+mod attest;
 mod gate;
 mod help;
 mod misc;
@@ -15,6 +16,7 @@ mod output;
 mod sign;
 mod test;
 
+pub use attest::{CheckArgs, RequiredVerdict, VerifyAttestationArgs};
 pub use gate::{BaselineArgs, GateArgs};
 use help::{BASELINE_EXAMPLES, CHECK_EXAMPLES, EXIT_STATUS, FACTS_EXAMPLES};
 pub use misc::{CompletionsArgs, ExplainArgs, InitArgs};
@@ -69,7 +71,7 @@ pub struct FactsArgs {
 pub enum Command {
     /// Run the gate on the artifacts and exit 0 (pass), 1 (fail) or 2 (could not decide).
     #[command(after_help = CHECK_EXAMPLES)]
-    Check(GateArgs),
+    Check(CheckArgs),
     /// Print the policy input document (wasmgate.input/v1) as JSON, like `conftest parse`.
     #[command(after_help = FACTS_EXAMPLES)]
     Facts(FactsArgs),
@@ -96,6 +98,11 @@ pub enum Command {
         after_help = "Examples:\n  wasmgate signatures dist/app.wasm\n  wasmgate signatures -K keys/release.pub dist/app.wasm"
     )]
     Signatures(ShowArgs),
+    /// Verify a decision attestation (`check --attest`) and what it says.
+    #[command(
+        after_help = "Examples:\n  wasmgate verify-attestation -K keys/gate.pub decision.intoto.json\n  wasmgate verify-attestation -K keys/gate.pub --artifact dist/app.wasm --require-verdict pass decision.intoto.json\n  wasmgate verify-attestation -K keys/gate.pub --policy-digest sha256:… decision.intoto.json\n\nExit status:\n  0  the attestation verifies and says everything asked (these bytes are subjects, the verdict, the digest)\n  1  it verifies but does not say something asked\n  2  it is unusable: not a DSSE envelope, a signature that does not verify with the key, not a wasmgate decision, an unreadable file"
+    )]
+    VerifyAttestation(VerifyAttestationArgs),
     /// Write a starting wasmgate.toml (current sizes as budgets), an example policy and a GitHub workflow.
     #[command(
         after_help = "Examples:\n  wasmgate init\n  wasmgate init --force      # replace the starter files\n\nExit status:\n  0  written\n  2  a file exists (without --force) or cannot be written"

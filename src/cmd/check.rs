@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use wasmgate::Error;
-use wasmgate::cli::{Args, Format, GateArgs};
+use wasmgate::cli::{Args, CheckArgs, Format, GateArgs};
 use wasmgate::exit::Outcome;
 use wasmgate::report::human::HumanStyle;
 use wasmgate::report::{self, Report, ReportError};
@@ -11,9 +11,15 @@ use wasmgate::report::{self, Report, ReportError};
 use super::Out;
 
 /// `crashed` is the error of a supervised run that died: reported like any other.
-pub(super) fn run(args: &Args, gate: &GateArgs, out: &Out, crashed: Option<Error>) -> Outcome {
-    let Some(gate) = hooked(gate) else {
+pub(super) fn run(args: &Args, check: &CheckArgs, out: &Out, crashed: Option<Error>) -> Outcome {
+    let Some(gate) = hooked(&check.gate) else {
         return Outcome::Pass;
+    };
+    // The signing key is read first: a run that cannot attest fails before the slow part.
+    let attest_key = match check.attest_key.as_deref().map(super::attest::signing_key) {
+        Some(Err(error)) => return out.error(&error),
+        Some(Ok(key)) => Some(key),
+        None => None,
     };
     let mut settings = wasmgate::config::OutputConfig::default();
     let outcome = match crashed {
@@ -42,6 +48,15 @@ pub(super) fn run(args: &Args, gate: &GateArgs, out: &Out, crashed: Option<Error
     }
     code = code.max(github(&report, &settings, stdout_format, out));
     code = code.max(outputs(&gate, &report, out));
+    if let (Some(path), Some(key)) = (&check.attest, &attest_key) {
+        code = code.max(super::attest::write(
+            &report,
+            key,
+            path,
+            check.attest_time,
+            out,
+        ));
+    }
     match error {
         Some(error) => out.error(&error),
         None => code,

@@ -39,10 +39,10 @@ pub(super) fn explain(args: &ExplainArgs, out: &Out) -> Outcome {
 fn user_rule(code: &str) -> Option<String> {
     use std::fmt::Write as _;
     let args = <Args as clap::Parser>::try_parse_from(["wasmgate", "check"]).ok()?;
-    let wasmgate::cli::Command::Check(gate) = &args.command else {
+    let wasmgate::cli::Command::Check(check) = &args.command else {
         return None;
     };
-    let request = wasmgate::plan::build(gate, None).ok()?;
+    let request = wasmgate::plan::build(&check.gate, None).ok()?;
     let policies = wasmgate::policy::load(&request.policy).ok()?;
     let rule = policies
         .rules

@@ -1,6 +1,7 @@
 //! One module per subcommand; each returns its exit code. `Out` is how they all print: the
 //! library never prints, so this is where its strings reach stdout and stderr.
 
+mod attest;
 mod baseline;
 mod check;
 mod docs;
@@ -106,12 +107,13 @@ pub(crate) fn supervised(command: &Command) -> bool {
 pub(crate) fn run(args: &Args, out: &Out, crashed: Option<Error>) -> Outcome {
     if let Some(error) = crashed {
         return match &args.command {
-            Command::Check(gate) => check::run(args, gate, out, Some(error)),
+            Command::Check(check) => check::run(args, check, out, Some(error)),
             _ => out.error(&error),
         };
     }
     match &args.command {
-        Command::Check(gate) => check::run(args, gate, out, None),
+        Command::Check(check) => check::run(args, check, out, None),
+        Command::VerifyAttestation(verify) => attest::verify(verify, out),
         Command::Facts(facts) => facts::run(args, facts, out),
         Command::Baseline(baseline) => baseline::run(args, baseline, out),
         Command::Keygen(keygen) => sign::keygen(keygen, out),

@@ -352,6 +352,22 @@ pub enum Error {
         message: String,
     },
 
+    /// An attestation that cannot be used: not a DSSE envelope, not signed by the key, not a
+    /// wasmgate decision.
+    #[error("attestation {path}: {message}")]
+    #[diagnostic(
+        code(wasmgate::attestation::unusable),
+        help(
+            "verify with the public key of the secret key `check --attest-key` signed with; the file must be the envelope `check --attest` wrote, unchanged"
+        )
+    )]
+    Attestation {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+
     /// A module that cannot be signed.
     #[error("cannot sign {path}: {message}")]
     #[diagnostic(code(wasmgate::signature::sign))]
