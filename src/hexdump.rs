@@ -9,7 +9,9 @@ const WIDTH: usize = 16;
 pub type Snippets = std::collections::BTreeMap<String, ByteSnippet>;
 
 /// A hex dump with the position of one byte's two hex digits in it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct ByteSnippet {
     /// The byte offset in the artifact that the dump is about.
     pub offset: u64,

@@ -28,6 +28,7 @@ pub mod pipeline;
 pub mod plan;
 pub mod policy;
 pub mod report;
+pub mod shard;
 pub mod shared;
 pub mod signing;
 pub mod untrusted;

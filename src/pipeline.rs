@@ -54,14 +54,15 @@ struct Gathered {
     policy_facts: Vec<PolicyFacts>,
 }
 
-/// discover → facts → derive → input.
+/// discover → facts → derive → input. A shard keeps its artifacts and leaves the
+/// repository-level facts to the merge.
 fn gather(
     request: &CheckRequest,
     progress: &dyn Progress,
     for_policy: bool,
 ) -> Result<Gathered, Error> {
     let config = &request.config.config;
-    let discovered = discover::discover(&DiscoverOptions {
+    let mut discovered = discover::discover(&DiscoverOptions {
         paths: &request.paths,
         cwd: &request.cwd,
         root: &request.root,
@@ -70,6 +71,10 @@ fn gather(
         repo_root: request.repo_dir.as_deref(),
         allow_outside_root: request.allow_outside_root,
     })?;
+    if let Some(shard) = request.shard {
+        discovered.artifacts.retain(|a| shard.has(&a.display));
+        discovered.refused.retain(|r| shard.has(&r.path));
+    }
     let (mut collected, mut refused, snippets) =
         collect(request, &discovered.artifacts, progress, for_policy)?;
     refused.extend(discovered.refused);
@@ -78,49 +83,132 @@ fn gather(
     let (artifacts, policy_facts): (Vec<ArtifactFacts>, Vec<Option<PolicyFacts>>) =
         collected.into_iter().unzip();
     let policy_facts = policy_facts.into_iter().flatten().collect();
-    let repo = request
+    let repo = open_repo(request)?;
+    let head = repo.as_ref().and_then(Repo::head);
+    let limits = config.limits.wasm();
+    let inputs = derive_inputs(request, repo.as_ref(), head, &limits, None);
+    let per_artifact = derive::per_artifact(&artifacts, &inputs)?;
+    let document = if request.shard.is_some() {
+        let derived = derive::repo_level(&artifacts, per_artifact, &inputs, &|_| false)?;
+        let refusals = Refusals {
+            gate_files: Vec::new(),
+            artifacts: refused,
+        };
+        input::assemble(artifacts, RepoFacts::default(), derived, refusals)
+    } else {
+        whole_document(
+            request,
+            artifacts,
+            per_artifact,
+            refused,
+            repo.as_ref(),
+            head,
+        )?
+    };
+    Ok(Gathered {
+        document,
+        snippets,
+        policy_facts,
+    })
+}
+
+/// The repository the run is in, when it has one.
+fn open_repo(request: &CheckRequest) -> Result<Option<Repo>, Error> {
+    Ok(request
         .repo_dir
         .as_deref()
         .map(Repo::discover)
         .transpose()?
-        .flatten();
-    let head = repo.as_ref().and_then(Repo::head);
+        .flatten())
+}
+
+/// What deriving reads besides the facts.
+fn derive_inputs<'a>(
+    request: &'a CheckRequest,
+    repo: Option<&'a Repo>,
+    head: Option<git2::Oid>,
+    limits: &'a crate::facts::wasm::Limits,
+    manifests: Option<&'a facts::manifests::ManifestFacts>,
+) -> derive::Inputs<'a> {
+    let config = &request.config.config;
+    derive::Inputs {
+        repo: repo.filter(|_| head.is_some()),
+        merge_base: request.base.as_ref().map(|b| b.merge_base),
+        head,
+        baseline: request.baseline.as_ref(),
+        baseline_settings: &config.baseline,
+        root: &request.root,
+        max_size: request.max_size,
+        sizes: &request.sizes,
+        limits,
+        finops: &config.finops,
+        budgets: &config.budgets,
+        manifests,
+    }
+}
+
+/// The document of every artifact: the repository-level facts (git, Cargo, manifests) and
+/// what needs all the artifacts (removed ones, FinOps) added to theirs. `check` and `merge`
+/// both end here, so a merge of shards is the check of everything.
+fn whole_document(
+    request: &CheckRequest,
+    artifacts: Vec<ArtifactFacts>,
+    per_artifact: Vec<derive::ArtifactDerived>,
+    refused: Vec<RefusedArtifact>,
+    repo: Option<&Repo>,
+    head: Option<git2::Oid>,
+) -> Result<InputDocument, Error> {
     let repo_facts = RepoFacts {
-        git: match (&repo, head) {
+        git: match (repo, head) {
             (Some(repo), Some(_)) => Some(git_facts(request, repo)?),
             _ => None,
         },
         cargo: cargo_graph(request, &artifacts)?,
         manifests: manifests(request)?,
     };
-    let wasm_limits = config.limits.wasm();
-    let derived = derive::derive(
-        &artifacts,
-        &derive::Inputs {
-            repo: repo.as_ref().filter(|_| head.is_some()),
-            merge_base: request.base.as_ref().map(|b| b.merge_base),
-            head,
-            baseline: request.baseline.as_ref(),
-            baseline_settings: &config.baseline,
-            root: &request.root,
-            max_size: request.max_size,
-            sizes: &request.sizes,
-            limits: &wasm_limits,
-            finops: &config.finops,
-            budgets: &config.budgets,
-            manifests: repo_facts.manifests.as_ref(),
-        },
-    )?;
+    let limits = request.config.config.limits.wasm();
+    let inputs = derive_inputs(request, repo, head, &limits, repo_facts.manifests.as_ref());
+    let covered = covered_by_paths(request);
+    let derived = derive::repo_level(&artifacts, per_artifact, &inputs, &covered)?;
     let refusals = Refusals {
         gate_files: request.gate_problems.clone(),
         artifacts: refused,
     };
-    let document = input::assemble(artifacts, repo_facts, derived, refusals);
-    Ok(Gathered {
-        document,
-        snippets,
-        policy_facts,
-    })
+    Ok(input::assemble(artifacts, repo_facts, derived, refusals))
+}
+
+/// Which baseline paths the run looked for: all of them without PATHS; with PATHS, those the
+/// PATHS name (the file, a directory above it, or a glob over it), so that checking some
+/// artifacts does not report the others as removed.
+fn covered_by_paths(request: &CheckRequest) -> impl Fn(&str) -> bool + '_ {
+    let named: Vec<(String, Option<globset::GlobMatcher>)> = request
+        .paths
+        .iter()
+        .map(|path| {
+            let relative = discover::display_path(
+                &crate::untrusted::lexical(&request.cwd.join(path)),
+                &request.root,
+            );
+            let glob = path
+                .contains(['*', '?', '['])
+                .then(|| crate::config::artifact_glob(&relative))
+                .flatten();
+            (relative, glob)
+        })
+        .collect();
+    move |path: &str| {
+        named.is_empty()
+            || named.iter().any(|(named, glob)| match glob {
+                Some(glob) => glob.is_match(path),
+                None => {
+                    path == named
+                        || path
+                            .strip_prefix(named.as_str())
+                            .is_some_and(|rest| rest.starts_with('/'))
+                        || named == "."
+                }
+            })
+    }
 }
 
 /// Every artifact's facts, in parallel, each with its policy form when `for_policy`; a file
@@ -363,11 +451,76 @@ fn cargo_graph(
         })
 }
 
-/// Runs the gate (`wasmgate check`).
+/// Runs the gate (`wasmgate check`); with `--shard`, on that shard's artifacts, for `merge`.
 pub fn check(request: &CheckRequest, progress: &dyn Progress) -> Result<Report, Error> {
     // Policies compile before the slow fact collection, so a broken policy fails fast.
-    let mut policies = policy::load(&request.policy)?;
-    let mut admission = admission_policies(request)?;
+    let (policies, admission) = prepare(request)?;
+    let Gathered {
+        document,
+        snippets,
+        policy_facts,
+    } = gather(request, progress, true)?;
+    judge(
+        request,
+        policies,
+        admission,
+        document,
+        policy_facts,
+        snippets,
+    )
+}
+
+/// Merges shard reports (`wasmgate merge`): their artifacts become one document with the
+/// repository-level facts this run reads, judged as `check` judges everything.
+pub fn merge(
+    request: &CheckRequest,
+    shards: Vec<(String, crate::shard::ShardData)>,
+) -> Result<Report, Error> {
+    let (policies, admission) = prepare(request)?;
+    let expected = crate::shard::Expected {
+        wasmgate_version: env!("CARGO_PKG_VERSION").to_string(),
+        gate_digest: crate::plan::digest::digest(&request.gate_files),
+        merge_base: request.base.as_ref().map(|b| b.merge_base.to_string()),
+    };
+    let shards = crate::shard::gather(shards, &expected)
+        .map_err(|problem| Error::ShardsMismatch { problem })?;
+    let mut artifacts = Vec::new();
+    let mut refused = Vec::new();
+    let mut snippets = Snippets::new();
+    for shard in shards {
+        artifacts.extend(shard.artifacts);
+        refused.extend(shard.refused);
+        snippets.extend(shard.snippets);
+    }
+    artifacts.sort_by(|a, b| a.facts.path.cmp(&b.facts.path));
+    refused.sort_by(|a, b| a.path.cmp(&b.path));
+    let limit = request.config.config.limits.input_bytes.0;
+    let policy_facts = artifacts
+        .iter()
+        .map(|a| input::policy_facts(&a.facts, limit))
+        .collect::<Result<Vec<_>, _>>()?;
+    let (facts, per_artifact): (Vec<ArtifactFacts>, Vec<derive::ArtifactDerived>) =
+        artifacts.into_iter().map(|a| (a.facts, a.derived)).unzip();
+    let repo = open_repo(request)?;
+    let head = repo.as_ref().and_then(Repo::head);
+    let document = whole_document(request, facts, per_artifact, refused, repo.as_ref(), head)?;
+    judge(
+        request,
+        policies,
+        admission,
+        document,
+        policy_facts,
+        snippets,
+    )
+}
+
+/// The policies (and admission policies) of the run, compiled, with the config's rule codes
+/// and the named policies checked.
+fn prepare(
+    request: &CheckRequest,
+) -> Result<(policy::PolicySet, Option<policy::PolicySet>), Error> {
+    let policies = policy::load(&request.policy)?;
+    let admission = admission_policies(request)?;
     check_rule_codes(request, &policies)?;
     for (named, files) in &request.named_policies {
         let runs = files
@@ -392,16 +545,59 @@ pub fn check(request: &CheckRequest, progress: &dyn Progress) -> Result<Report, 
             });
         }
     }
-    let Gathered {
-        mut document,
-        snippets,
-        policy_facts,
-    } = gather(request, progress, true)?;
+    Ok((policies, admission))
+}
+
+/// policy → findings → report. A shard evaluates the rules that judge one artifact at a
+/// time and carries its artifacts in the report for the merge.
+fn judge(
+    request: &CheckRequest,
+    mut policies: policy::PolicySet,
+    mut admission: Option<policy::PolicySet>,
+    mut document: InputDocument,
+    policy_facts: Vec<PolicyFacts>,
+    snippets: Snippets,
+) -> Result<Report, Error> {
     let limit = request.config.config.limits.input_bytes.0;
     let input = input::policy_value(&mut document, policy_facts, limit)?;
+    let raw = match request.shard {
+        Some(_) => policy::evaluate_each_artifact(&policies, input)?,
+        None => evaluate_all(request, &mut policies, admission.as_mut(), &document, input)?,
+    };
+    let mut report = findings::report(&document, raw, &policies, &request.config, &snippets);
+    let gate_digest = crate::plan::digest::digest(&request.gate_files);
+    report.gate = Some(crate::report::GateSummary {
+        digest: gate_digest.clone(),
+        files: request.gate_files.clone(),
+    });
+    if let Some(shard) = request.shard {
+        report.shard = Some(crate::shard::ShardData {
+            shard,
+            wasmgate_version: env!("CARGO_PKG_VERSION").to_string(),
+            gate_digest,
+            merge_base: request.base.as_ref().map(|b| b.merge_base.to_string()),
+            paths: request.paths.clone(),
+            artifacts: std::mem::take(&mut document.artifacts),
+            refused: std::mem::take(&mut document.refused_artifacts),
+            snippets,
+        });
+    }
+    crate::background::drop_later(document);
+    Ok(report)
+}
+
+/// Every policy over the whole document, admission policies over each manifest object, and
+/// the cost-risk questions they asked.
+fn evaluate_all(
+    request: &CheckRequest,
+    policies: &mut policy::PolicySet,
+    admission: Option<&mut policy::PolicySet>,
+    document: &InputDocument,
+    input: regorus::Value,
+) -> Result<Vec<policy::RawFinding>, Error> {
     let reviews = admission
         .as_ref()
-        .map(|_| reviews(request, &document, &input))
+        .map(|_| reviews(request, document, &input))
         .unwrap_or_default();
     let predictions = policy::predictions::Predictions::new(
         document
@@ -412,9 +608,9 @@ pub fn check(request: &CheckRequest, progress: &dyn Progress) -> Result<Report, 
         request.config.config.finops.clone(),
         &request.config.config.manifests.bind,
     );
-    policy::predictions::answer_in(&mut policies, predictions.clone())?;
-    let mut raw = policy::evaluate(&policies, input)?;
-    if let Some(admission) = &mut admission {
+    policy::predictions::answer_in(policies, predictions.clone())?;
+    let mut raw = policy::evaluate(policies, input)?;
+    if let Some(admission) = admission {
         policy::predictions::answer_in(admission, predictions.clone())?;
         raw.extend(policy::admission::evaluate(admission, reviews)?);
     }
@@ -422,13 +618,7 @@ pub fn check(request: &CheckRequest, progress: &dyn Progress) -> Result<Report, 
     if let Some(manifests) = &document.manifests {
         at_fields(&mut raw, manifests);
     }
-    let mut report = findings::report(&document, raw, &policies, &request.config, &snippets);
-    report.gate = Some(crate::report::GateSummary {
-        digest: crate::plan::digest::digest(&request.gate_files),
-        files: request.gate_files.clone(),
-    });
-    crate::background::drop_later(document);
-    Ok(report)
+    Ok(raw)
 }
 
 /// A finding that names the offending field of a manifest object points at that field.

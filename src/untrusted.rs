@@ -32,6 +32,8 @@ pub enum Kind {
     Manifest,
     /// A decision attestation (a DSSE envelope).
     Attestation,
+    /// A shard's JSON report, with its artifacts' facts.
+    ShardReport,
 }
 
 impl Kind {
@@ -47,6 +49,7 @@ impl Kind {
             Kind::CacheEntry => 64,
             Kind::Manifest => 8 * 1024 * 1024,
             Kind::Attestation => 64 * 1024 * 1024,
+            Kind::ShardReport => 1024 * 1024 * 1024,
         }
     }
 
@@ -62,6 +65,7 @@ impl Kind {
             Kind::CacheEntry => "cache entry",
             Kind::Manifest => "manifest",
             Kind::Attestation => "attestation",
+            Kind::ShardReport => "shard report",
         }
     }
 }

@@ -284,3 +284,57 @@ fn the_action_reports_and_honours_fail_on_under_the_runners_shell() {
     assert_eq!(code, 2, "{outputs}");
     assert!(outputs.contains("verdict=error"), "{outputs}");
 }
+
+/// The action in a matrix: `shard` jobs write reports without failing on findings, and a
+/// `merge` job decides, writing SARIF like a whole check.
+#[test]
+fn the_action_shards_and_merges() {
+    if !tool("bash", &["--version"]) {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    for n in 0..6 {
+        sandbox.wasm(&format!("dist/m{n}.wasm"), "app");
+    }
+    sandbox.wasm("dist/bad.wasm", "invalid");
+    let mut reports = Vec::new();
+    for k in 1..=3 {
+        let shard = format!("{k}/3");
+        let (code, outputs) = run_action(
+            &sandbox,
+            &[
+                ("INPUT_ARGS", "--no-base --no-compress"),
+                ("INPUT_SHARD", &shard),
+            ],
+        );
+        assert_eq!(
+            code, 0,
+            "a shard leaves the verdict to the merge: {outputs}"
+        );
+        let report = outputs
+            .lines()
+            .find_map(|l| l.strip_prefix("report="))
+            .unwrap();
+        let kept = format!("shard-{k}.json");
+        std::fs::copy(report, sandbox.path().join(&kept)).unwrap();
+        reports.push(kept);
+    }
+    assert!(
+        !sandbox.path().join("wasmgate.sarif").exists(),
+        "shards write no SARIF"
+    );
+    let (code, outputs) = run_action(
+        &sandbox,
+        &[("INPUT_ARGS", "--no-base"), ("INPUT_MERGE", "shard-*.json")],
+    );
+    assert_eq!(code, 1, "the merge fails on dist/bad.wasm: {outputs}");
+    assert!(outputs.contains("verdict=fail"), "{outputs}");
+    let sarif: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(sandbox.path().join("wasmgate.sarif")).unwrap(),
+    )
+    .unwrap();
+    assert!(
+        sarif.to_string().contains("wasm-invalid"),
+        "the merged SARIF has the shard's finding"
+    );
+}

@@ -24,6 +24,11 @@ pub struct CheckArgs {
     /// same attestation bytes.
     #[arg(long, requires = "attest")]
     pub attest_time: bool,
+    /// Check only shard K of N (1 ≤ K ≤ N; by a hash of each path, so adding an artifact
+    /// moves no other) and leave the repository-level checks to `wasmgate merge`; use
+    /// `--format json` for the report to merge.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::shard::Shard>,
 }
 
 /// `verify-attestation` options.

@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 mod attest;
 mod gate;
 mod help;
+mod merge;
 mod misc;
 mod output;
 mod sign;
@@ -19,6 +20,7 @@ mod test;
 pub use attest::{CheckArgs, RequiredVerdict, VerifyAttestationArgs};
 pub use gate::{BaselineArgs, GateArgs};
 use help::{BASELINE_EXAMPLES, CHECK_EXAMPLES, EXIT_STATUS, FACTS_EXAMPLES};
+pub use merge::MergeArgs;
 pub use misc::{CompletionsArgs, ExplainArgs, InitArgs};
 pub use output::{ColorChoice, Format, OutputFile};
 pub use sign::{KeygenArgs, ShowArgs, SignArgs, VerifyArgs};
@@ -98,6 +100,11 @@ pub enum Command {
         after_help = "Examples:\n  wasmgate signatures dist/app.wasm\n  wasmgate signatures -K keys/release.pub dist/app.wasm"
     )]
     Signatures(ShowArgs),
+    /// Merge the JSON reports of `check --shard K/N` runs into the decision of one `check`.
+    #[command(
+        after_help = "Examples:\n  wasmgate check --shard 1/3 --format json > shard-1.json     # in each of 3 jobs\n  wasmgate merge shard-1.json shard-2.json shard-3.json       # in one job after them\n  wasmgate merge --output sarif=wasmgate.sarif shard-*.json\n\nThe merge adds what needs the whole repository (git, AI provenance, governing changes,\nmanifests, removed artifacts, FinOps, user policies) and renders every format as check does.\nIt refuses reports of another wasmgate, base, gate files or shard count, and a missing or\nrepeated shard.\n\nExit status:\n  0  the merged gate passed\n  1  it failed\n  2  the reports cannot be merged, or wasmgate could not decide"
+    )]
+    Merge(MergeArgs),
     /// Verify a decision attestation (`check --attest`) and what it says.
     #[command(
         after_help = "Examples:\n  wasmgate verify-attestation -K keys/gate.pub decision.intoto.json\n  wasmgate verify-attestation -K keys/gate.pub --artifact dist/app.wasm --require-verdict pass decision.intoto.json\n  wasmgate verify-attestation -K keys/gate.pub --policy-digest sha256:… decision.intoto.json\n\nExit status:\n  0  the attestation verifies and says everything asked (these bytes are subjects, the verdict, the digest)\n  1  it verifies but does not say something asked\n  2  it is unusable: not a DSSE envelope, a signature that does not verify with the key, not a wasmgate decision, an unreadable file"

@@ -15,20 +15,44 @@ pub(super) fn run(args: &Args, check: &CheckArgs, out: &Out, crashed: Option<Err
     let Some(gate) = hooked(&check.gate) else {
         return Outcome::Pass;
     };
+    let attest = Attest {
+        path: check.attest.clone(),
+        key: check.attest_key.clone(),
+        time: check.attest_time,
+    };
+    deliver(&gate, &attest, out, |settings| match crashed {
+        Some(error) => Err(error),
+        None => super::plan(args, &gate, out, true).and_then(|mut request| {
+            *settings = request.config.config.output.clone();
+            request.shard = check.shard;
+            wasmgate::check(&request, &super::spinner(out))
+        }),
+    })
+}
+
+/// Where to write a decision attestation, with which key.
+pub(super) struct Attest {
+    pub(super) path: Option<std::path::PathBuf>,
+    pub(super) key: Option<std::path::PathBuf>,
+    pub(super) time: bool,
+}
+
+/// Runs `decide` and delivers its report as `check` does: stdout in `gate.format`, the GitHub
+/// extras, every `--output`, the attestation; an error is reported in every format too.
+pub(super) fn deliver(
+    gate: &GateArgs,
+    attest: &Attest,
+    out: &Out,
+    decide: impl FnOnce(&mut wasmgate::config::OutputConfig) -> Result<Report, Error>,
+) -> Outcome {
     // The signing key is read first: a run that cannot attest fails before the slow part.
-    let attest_key = match check.attest_key.as_deref().map(super::attest::signing_key) {
+    let attest_key = match attest.key.as_deref().map(super::attest::signing_key) {
         Some(Err(error)) => return out.error(&error),
         Some(Ok(key)) => Some(key),
         None => None,
     };
     let mut settings = wasmgate::config::OutputConfig::default();
-    let outcome = match crashed {
-        Some(error) => Err(error),
-        None => super::plan(args, &gate, out, true).and_then(|request| {
-            settings = request.config.config.output.clone();
-            wasmgate::check(&request, &super::spinner(out))
-        }),
-    };
+    let outcome = decide(&mut settings);
     let stdout_format = gate.format.unwrap_or(Format::Human);
     let (report, error) = match outcome {
         Ok(report) => (report, None),
@@ -47,15 +71,9 @@ pub(super) fn run(args: &Args, check: &CheckArgs, out: &Out, crashed: Option<Err
         code = code.max(out.stdout(&report::render(stdout_format, &report, out.style)));
     }
     code = code.max(github(&report, &settings, stdout_format, out));
-    code = code.max(outputs(&gate, &report, out));
-    if let (Some(path), Some(key)) = (&check.attest, &attest_key) {
-        code = code.max(super::attest::write(
-            &report,
-            key,
-            path,
-            check.attest_time,
-            out,
-        ));
+    code = code.max(outputs(gate, &report, out));
+    if let (Some(path), Some(key)) = (&attest.path, &attest_key) {
+        code = code.max(super::attest::write(&report, key, path, attest.time, out));
     }
     match error {
         Some(error) => out.error(&error),

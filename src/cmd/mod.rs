@@ -8,6 +8,7 @@ mod docs;
 mod facts;
 mod init;
 mod log;
+mod merge;
 mod sign;
 mod test;
 mod waivers;
@@ -98,7 +99,7 @@ fn spinner(out: &Out) -> crate::progress::Spinner {
 pub(crate) fn supervised(command: &Command) -> bool {
     matches!(
         command,
-        Command::Check(_) | Command::Facts(_) | Command::Baseline(_)
+        Command::Check(_) | Command::Facts(_) | Command::Baseline(_) | Command::Merge(_)
     )
 }
 
@@ -114,6 +115,7 @@ pub(crate) fn run(args: &Args, out: &Out, crashed: Option<Error>) -> Outcome {
     match &args.command {
         Command::Check(check) => check::run(args, check, out, None),
         Command::VerifyAttestation(verify) => attest::verify(verify, out),
+        Command::Merge(merge) => merge::run(args, merge, out),
         Command::Facts(facts) => facts::run(args, facts, out),
         Command::Baseline(baseline) => baseline::run(args, baseline, out),
         Command::Keygen(keygen) => sign::keygen(keygen, out),

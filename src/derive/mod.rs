@@ -83,8 +83,18 @@ pub struct Inputs<'a> {
     pub manifests: Option<&'a crate::facts::manifests::ManifestFacts>,
 }
 
-/// Derives the figures of `artifacts` (sorted by path).
+/// Derives the figures of `artifacts` (sorted by path), all of the run's artifacts.
 pub fn derive(artifacts: &[ArtifactFacts], inputs: &Inputs<'_>) -> Result<Derived, Error> {
+    let per_artifact = per_artifact(artifacts, inputs)?;
+    repo_level(artifacts, per_artifact, inputs, &|_| true)
+}
+
+/// What each artifact's entry adds (accepted facts, delta, size history): all a shard
+/// derives, since it depends on nothing but the artifact and the merge-base.
+pub fn per_artifact(
+    artifacts: &[ArtifactFacts],
+    inputs: &Inputs<'_>,
+) -> Result<Vec<ArtifactDerived>, Error> {
     let accepted = inputs.baseline.and_then(|b| b.baseline.as_ref());
     let mut history = history(inputs)?;
     let mut committed = committed(artifacts, inputs)?;
@@ -111,10 +121,24 @@ pub fn derive(artifacts: &[ArtifactFacts], inputs: &Inputs<'_>) -> Result<Derive
             }
         })
         .collect();
+    Ok(per_artifact)
+}
+
+/// What needs every artifact: the baseline's paths no artifact has (of those the run looked
+/// for, `covered`: a run over some of the artifacts does not know the others were removed),
+/// and FinOps.
+pub fn repo_level(
+    artifacts: &[ArtifactFacts],
+    per_artifact: Vec<ArtifactDerived>,
+    inputs: &Inputs<'_>,
+    covered: &dyn Fn(&str) -> bool,
+) -> Result<Derived, Error> {
+    let accepted = inputs.baseline.and_then(|b| b.baseline.as_ref());
     let removed_artifacts = accepted
         .map(|b| {
             b.artifacts
                 .keys()
+                .filter(|path| covered(path))
                 .filter(|path| {
                     artifacts
                         .binary_search_by(|a| a.path.as_str().cmp(path))

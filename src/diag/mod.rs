@@ -368,6 +368,19 @@ pub enum Error {
         message: String,
     },
 
+    /// Shard reports that are not all the shards of one run.
+    #[error("the shard reports cannot be merged: {problem}")]
+    #[diagnostic(
+        code(wasmgate::merge::shards),
+        help(
+            "merge the JSON reports of every shard of one run (`check --shard K/N --format json`, K = 1..N) with the same wasmgate, base and gate files this merge reads"
+        )
+    )]
+    ShardsMismatch {
+        /// Each reason.
+        problem: String,
+    },
+
     /// A module that cannot be signed.
     #[error("cannot sign {path}: {message}")]
     #[diagnostic(code(wasmgate::signature::sign))]

@@ -70,6 +70,8 @@ pub struct CheckRequest {
     pub admission: Vec<crate::policy::PolicySource>,
     /// The gate files as read, with their digests.
     pub gate_files: Vec<digest::GateFile>,
+    /// `--shard K/N`: judge only that shard's artifacts, for `merge`.
+    pub shard: Option<crate::shard::Shard>,
 }
 
 /// Builds the request for `check`/`facts`/`baseline`.
@@ -370,6 +372,7 @@ pub fn build(args: &GateArgs, config_path: Option<&Path>) -> Result<CheckRequest
         baseline.as_ref(),
     );
     Ok(CheckRequest {
+        shard: None,
         gate_files,
         cwd,
         manifests,

@@ -59,10 +59,30 @@ const PER_ARTIFACT: &[&str] = &[
 
 /// Evaluates every selected package with `input` (see `input::rego::to_value`).
 pub fn evaluate(policies: &PolicySet, input: regorus::Value) -> Result<Vec<RawFinding>, Error> {
-    let (per_artifact, whole): (Vec<&String>, Vec<&String>) = policies
+    evaluate_in(policies, input, true)
+}
+
+/// Evaluates only the built-in packages that judge each artifact on its own: what a shard,
+/// which has some of the artifacts and none of the repository, can decide.
+pub fn evaluate_each_artifact(
+    policies: &PolicySet,
+    input: regorus::Value,
+) -> Result<Vec<RawFinding>, Error> {
+    evaluate_in(policies, input, false)
+}
+
+fn evaluate_in(
+    policies: &PolicySet,
+    input: regorus::Value,
+    whole_document: bool,
+) -> Result<Vec<RawFinding>, Error> {
+    let (per_artifact, mut whole): (Vec<&String>, Vec<&String>) = policies
         .packages
         .iter()
         .partition(|package| PER_ARTIFACT.contains(&package.as_str()));
+    if !whole_document {
+        whole.clear();
+    }
     // With none of those packages selected (`[policy] builtin = false`) no engine is cloned.
     let artifacts: Vec<regorus::Value> = match input["artifacts"].as_array() {
         Ok(items) if !per_artifact.is_empty() => items.iter().cloned().collect(),

@@ -22,7 +22,7 @@ use regorus::utils::limits::ExecutionTimerConfig;
 
 use crate::diag::Error;
 
-pub use eval::{RawFinding, evaluate};
+pub use eval::{RawFinding, evaluate, evaluate_each_artifact};
 
 /// What to load and how.
 #[derive(Debug, Clone)]

@@ -295,6 +295,10 @@ pub struct Report {
     /// when wasmgate could not decide before reading them.
     #[serde(default)]
     pub gate: Option<GateSummary>,
+    /// A shard's artifacts and what must match across shards (`check --shard`), for
+    /// `wasmgate merge`; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<crate::shard::ShardData>,
     /// The user rules whose METADATA gives them a code, for SARIF rules and `explain`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<RuleDoc>,
@@ -354,6 +358,7 @@ impl Report {
             currency: None,
             cost: None,
             gate: None,
+            shard: None,
             rules: Vec::new(),
             sources,
         }
@@ -372,6 +377,7 @@ impl Report {
             currency: None,
             cost: None,
             gate: None,
+            shard: None,
             rules: Vec::new(),
             sources: BTreeMap::new(),
         }
