@@ -1,60 +1,16 @@
-//! `check --attest` (sign and write the decision) and `verify-attestation`.
+//! `verify-attestation`: is a decision attestation ours, and does it say what is asked.
 
 use std::path::Path;
 
 use wasmgate::Error;
-use wasmgate::attestation::{dsse, statement, verify};
+use wasmgate::attestation::verify;
 use wasmgate::cli::{RequiredVerdict, VerifyAttestationArgs};
 use wasmgate::exit::Outcome;
-use wasmgate::report::{Report, Verdict};
+use wasmgate::report::Verdict;
 use wasmgate::untrusted::{self, Kind};
 use wasmgate::wasmsig::keys;
 
 use super::Out;
-
-/// The signing key of `--attest-key`, read before the gate runs so a bad key fails fast.
-pub(super) fn signing_key(path: &Path) -> Result<ed25519_dalek::SigningKey, Error> {
-    let bytes = untrusted::read_named(path, Kind::Key)
-        .map_err(|refusal| untrusted::error(path, Kind::Key, refusal))?;
-    keys::secret_key(&bytes).map_err(|e| Error::Key {
-        path: path.display().to_string(),
-        message: e.0,
-    })
-}
-
-/// Writes the signed decision of `report` to `path`; a report that decided nothing attests
-/// nothing (and says so).
-pub(super) fn write(
-    report: &Report,
-    key: &ed25519_dalek::SigningKey,
-    path: &Path,
-    time: bool,
-    out: &Out,
-) -> Outcome {
-    let when = time.then(|| {
-        chrono::Utc::now()
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-            .to_string()
-    });
-    let Some(statement) = statement::of(report, when) else {
-        out.note(&format!(
-            "no attestation written to {}: wasmgate could not decide",
-            path.display()
-        ));
-        return Outcome::Error;
-    };
-    let payload = serde_json::to_vec(&statement).unwrap_or_default();
-    let envelope = dsse::sign(dsse::IN_TOTO, &payload, key);
-    let mut text = serde_json::to_string_pretty(&envelope).unwrap_or_default();
-    text.push('\n');
-    match untrusted::write(path, text.as_bytes()) {
-        Ok(()) => Outcome::Pass,
-        Err(e) => {
-            out.note(&format!("cannot write {}: {e}", path.display()));
-            Outcome::Error
-        }
-    }
-}
 
 /// Exit 0 when the attestation verifies and says all that is asked, 1 when it verifies but
 /// does not, 2 when it cannot be used.

@@ -8,7 +8,7 @@ use wasmgate::shard::ShardData;
 use wasmgate::untrusted::{self, Kind};
 
 use super::Out;
-use super::check::{Attest, deliver};
+use super::deliver::{Attest, deliver};
 
 pub(super) fn run(args: &Args, merge: &MergeArgs, out: &Out) -> Outcome {
     let shards = match read(merge) {
