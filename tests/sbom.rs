@@ -8,7 +8,7 @@ mod common;
 
 use std::io::Write;
 
-use common::{Sandbox, check_json, has};
+use common::{Sandbox, check_json, has, run};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -722,4 +722,139 @@ fn a_component_without_a_license_fails_licenses_allow_unless_configured() {
     let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
     assert_eq!(code, 0);
     assert!(!common::has(&report, "license-denied", None));
+}
+
+/// cargo-cyclonedx's default output (CycloneDX 1.3, describing the crate) is valid but names no
+/// artifact; `sbom bind` makes it describe the built module, deterministically, and the
+/// binding survives signing (the digest without the signature section is recorded too).
+#[test]
+fn sbom_bind_makes_a_real_producers_sbom_describe_the_artifact() {
+    let sandbox = Sandbox::new();
+    let module = common::fixture("app");
+    sandbox.write("dist/app.wasm", &module);
+    let produced =
+        std::fs::read(common::repo().join("fixtures/sbom/hello-crate/hello-crate.cdx13.json"))
+            .unwrap();
+    sandbox.write("dist/app.wasm.cdx.json", &produced);
+    let document = common::facts(&sandbox, &["--no-compress"]);
+    let facts = &document["artifacts"][0]["sbom"];
+    assert_eq!(facts["spec_version"], "1.3");
+    assert_eq!(
+        facts["problems"],
+        json!([]),
+        "1.3 validates against its schema"
+    );
+    let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
+    assert_eq!(code, 1);
+    assert!(has(&report, "sbom-digest-mismatch", Some("dist/app.wasm")));
+
+    let (code, stdout, stderr) =
+        run(sandbox
+            .cmd()
+            .args(["sbom", "bind", "dist/app.wasm", "dist/app.wasm.cdx.json"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains(&sha256(&module)), "{stdout}");
+    let bound = std::fs::read(sandbox.path().join("dist/app.wasm.cdx.json")).unwrap();
+    let bound_json: Value = serde_json::from_slice(&bound).unwrap();
+    assert_eq!(
+        bound_json["metadata"]["component"]["hashes"],
+        json!([{"alg": "SHA-256", "content": sha256(&module)}])
+    );
+    assert_eq!(
+        bound_json["components"],
+        serde_json::from_slice::<Value>(&produced).unwrap()["components"]
+    );
+    let (code, report, _) = check_json(&sandbox, &["--no-compress"]);
+    assert!(
+        !has(&report, "sbom-digest-mismatch", None) && !has(&report, "sbom-invalid", None),
+        "{report:#?}"
+    );
+    assert_eq!(code, 0, "{report:#?}");
+    // Binding again changes nothing.
+    run(sandbox
+        .cmd()
+        .args(["sbom", "bind", "dist/app.wasm", "dist/app.wasm.cdx.json"]));
+    assert_eq!(
+        std::fs::read(sandbox.path().join("dist/app.wasm.cdx.json")).unwrap(),
+        bound
+    );
+    // Signed after binding: bound through the digest without the signature section.
+    run(sandbox
+        .cmd()
+        .args(["keygen", "--secret-key", "k.key", "--public-key", "k.pub"]));
+    let (code, _, stderr) = run(sandbox.cmd().args(["sign", "-k", "k.key", "dist/app.wasm"]));
+    assert_eq!(code, 0, "{stderr}");
+    let (_, report, _) = check_json(&sandbox, &["--no-compress"]);
+    assert!(!has(&report, "sbom-digest-mismatch", None), "{report:#?}");
+    // Bound while signed: both digests, the artifact's first.
+    let (code, _, stderr) = run(sandbox.cmd().args([
+        "sbom",
+        "bind",
+        "dist/app.wasm",
+        "dist/app.wasm.cdx.json",
+        "-o",
+        "signed.cdx.json",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let signed: Value =
+        serde_json::from_slice(&std::fs::read(sandbox.path().join("signed.cdx.json")).unwrap())
+            .unwrap();
+    let signed_bytes = std::fs::read(sandbox.path().join("dist/app.wasm")).unwrap();
+    assert_eq!(
+        signed["metadata"]["component"]["hashes"],
+        json!([
+            {"alg": "SHA-256", "content": sha256(&signed_bytes)},
+            {"alg": "SHA-256", "content": sha256(&module)},
+        ])
+    );
+    // Neither CycloneDX nor SPDX: refused, the file untouched.
+    sandbox.write("other.json", "{\"hello\": 1}");
+    let (code, _, stderr) =
+        run(sandbox
+            .cmd()
+            .args(["sbom", "bind", "dist/app.wasm", "other.json"]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("wasmgate::sbom::bind"), "{stderr}");
+    assert_eq!(
+        std::fs::read(sandbox.path().join("other.json")).unwrap(),
+        b"{\"hello\": 1}"
+    );
+}
+
+#[test]
+fn sbom_bind_writes_the_described_spdx_packages_checksums() {
+    let sandbox = Sandbox::new();
+    let module = common::fixture("app");
+    sandbox.write("dist/app.wasm", &module);
+    write_json(
+        &sandbox,
+        "dist/app.wasm.spdx.json",
+        &json!({
+            "spdxVersion": "SPDX-2.3", "dataLicense": "CC0-1.0", "SPDXID": "SPDXRef-DOCUMENT",
+            "name": "app", "documentNamespace": "https://example.com/spdx/app",
+            "creationInfo": {"created": "2026-01-01T00:00:00Z", "creators": ["Tool: hand"]},
+            "documentDescribes": ["SPDXRef-app"],
+            "packages": [{"SPDXID": "SPDXRef-app", "name": "app", "downloadLocation": "NOASSERTION",
+                          "checksums": [{"algorithm": "SHA1", "checksumValue": "da39a3ee5e6b4b0d3255bfef95601890afd80709"},
+                                        {"algorithm": "SHA256", "checksumValue": "00"}]}]
+        }),
+    );
+    let (code, _, stderr) =
+        run(sandbox
+            .cmd()
+            .args(["sbom", "bind", "dist/app.wasm", "dist/app.wasm.spdx.json"]));
+    assert_eq!(code, 0, "{stderr}");
+    let bound: Value = serde_json::from_slice(
+        &std::fs::read(sandbox.path().join("dist/app.wasm.spdx.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        bound["packages"][0]["checksums"],
+        json!([
+            {"algorithm": "SHA1", "checksumValue": "da39a3ee5e6b4b0d3255bfef95601890afd80709"},
+            {"algorithm": "SHA256", "checksumValue": sha256(&module)},
+        ])
+    );
+    let (_, report, _) = check_json(&sandbox, &["--no-compress"]);
+    assert!(!has(&report, "sbom-digest-mismatch", None), "{report:#?}");
 }

@@ -14,6 +14,7 @@ mod help;
 mod merge;
 mod misc;
 mod output;
+mod sbom;
 mod sign;
 mod test;
 
@@ -23,6 +24,7 @@ use help::{BASELINE_EXAMPLES, CHECK_EXAMPLES, EXIT_STATUS, FACTS_EXAMPLES};
 pub use merge::MergeArgs;
 pub use misc::{CompletionsArgs, ExplainArgs, InitArgs};
 pub use output::{ColorChoice, Format, OutputFile};
+pub use sbom::{BindArgs, SbomArgs, SbomCommand};
 pub use sign::{KeygenArgs, ShowArgs, SignArgs, VerifyArgs};
 pub use test::{TestArgs, TestFormat};
 
@@ -100,6 +102,8 @@ pub enum Command {
         after_help = "Examples:\n  wasmgate signatures dist/app.wasm\n  wasmgate signatures -K keys/release.pub dist/app.wasm"
     )]
     Signatures(ShowArgs),
+    /// SBOM chores: `sbom bind` makes a producer's SBOM describe the built artifact.
+    Sbom(SbomArgs),
     /// Merge the JSON reports of `check --shard K/N` runs into the decision of one `check`.
     #[command(
         after_help = "Examples:\n  wasmgate check --shard 1/3 --format json > shard-1.json     # in each of 3 jobs\n  wasmgate merge shard-1.json shard-2.json shard-3.json       # in one job after them\n  wasmgate merge --output sarif=wasmgate.sarif shard-*.json\n\nThe merge adds what needs the whole repository (git, AI provenance, governing changes,\nmanifests, removed artifacts, FinOps, user policies) and renders every format as check does.\nIt refuses reports of another wasmgate, base, gate files or shard count, and a missing or\nrepeated shard.\n\nExit status:\n  0  the merged gate passed\n  1  it failed\n  2  the reports cannot be merged, or wasmgate could not decide"

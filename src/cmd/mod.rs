@@ -10,6 +10,7 @@ mod init;
 mod log;
 mod merge;
 mod out;
+mod sbom;
 mod sign;
 mod test;
 mod waivers;
@@ -65,6 +66,7 @@ pub(crate) fn run(args: &Args, out: &Out, crashed: Option<Error>) -> Outcome {
         Command::Check(check) => check::run(args, check, out, None),
         Command::VerifyAttestation(verify) => attest::verify(verify, out),
         Command::Merge(merge) => merge::run(args, merge, out),
+        Command::Sbom(sbom) => sbom::run(sbom, out),
         Command::Facts(facts) => facts::run(args, facts, out),
         Command::Baseline(baseline) => baseline::run(args, baseline, out),
         Command::Keygen(keygen) => sign::keygen(keygen, out),

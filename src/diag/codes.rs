@@ -492,12 +492,12 @@ catalogue! {
         summary: "An artifact that [sbom] required matches has no SBOM.",
         help: "Generate one (cargo cyclonedx, syft, …) next to the artifact as ARTIFACT.cdx.json or ARTIFACT.spdx.json, or map it in [sbom] files.",
     }
-    /// The SBOM fails its official JSON schema (CycloneDX 1.4–1.6) or SPDX 2.3 structure, or the embedded .dep-v0 list cannot be read.
+    /// The SBOM fails its official JSON schema (CycloneDX 1.3–1.6) or SPDX 2.3 structure, or the embedded .dep-v0 list cannot be read.
     SbomInvalid = "sbom-invalid" {
         severity: Deny,
         relevel: true,
         config: "always on",
-        summary: "The SBOM fails its official JSON schema (CycloneDX 1.4–1.6) or SPDX 2.3 structure, or the embedded .dep-v0 list cannot be read.",
+        summary: "The SBOM fails its official JSON schema (CycloneDX 1.3–1.6) or SPDX 2.3 structure, or the embedded .dep-v0 list cannot be read.",
         help: "Fix the producer's output at the JSON pointer given; regenerate the SBOM with a current tool version.",
     }
     /// The SBOM's subject SHA-256 is neither the artifact's digest nor the digest of the artifact without its signature section.

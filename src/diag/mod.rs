@@ -368,6 +368,21 @@ pub enum Error {
         message: String,
     },
 
+    /// An SBOM `sbom bind` cannot bind.
+    #[error("cannot bind SBOM {path}: {message}")]
+    #[diagnostic(
+        code(wasmgate::sbom::bind),
+        help(
+            "give a CycloneDX JSON or SPDX 2.3 JSON document, as a producer such as cargo-cyclonedx writes it"
+        )
+    )]
+    SbomBind {
+        /// The SBOM.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+
     /// Shard reports that are not all the shards of one run.
     #[error("the shard reports cannot be merged: {problem}")]
     #[diagnostic(

@@ -1,4 +1,4 @@
-//! CycloneDX JSON (1.4–1.6): subject, components (nested ones flattened), licenses, model
+//! CycloneDX JSON (1.3–1.6): subject, components (nested ones flattened), licenses, model
 //! cards and dependency edges.
 
 use serde_json::Value;

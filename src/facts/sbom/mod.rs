@@ -2,6 +2,7 @@
 //! and records its subject, components (with licenses and ML model cards), dependency edges,
 //! and which digest of the artifact the subject names. Policies decide what is acceptable.
 
+pub mod bind;
 mod cyclonedx;
 pub mod license;
 mod problem;
@@ -219,7 +220,7 @@ fn read_json(path: &Path) -> Result<Value, String> {
 }
 
 /// SHA-256 of the module without its leading `signature` section, if it has one.
-fn unsigned_digest(ctx: &ArtifactCtx<'_>) -> Option<String> {
+pub(crate) fn unsigned_digest(ctx: &ArtifactCtx<'_>) -> Option<String> {
     use sha2::{Digest, Sha256};
     let bytes = ctx.bytes;
     let first = ctx.section_list().first()?;

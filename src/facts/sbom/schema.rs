@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::problem::Problem;
 
+const BOM_1_3: &str = include_str!("../../../schema/external/bom-1.3.schema.json");
 const BOM_1_4: &str = include_str!("../../../schema/external/bom-1.4.schema.json");
 const BOM_1_5: &str = include_str!("../../../schema/external/bom-1.5.schema.json");
 const BOM_1_6: &str = include_str!("../../../schema/external/bom-1.6.schema.json");
@@ -51,17 +52,19 @@ fn validator(
 
 /// Problems of a CycloneDX document against the schema of its `specVersion`.
 pub(super) fn cyclonedx(document: &Value, version: &str) -> Vec<Problem> {
+    static V13: OnceLock<Option<jsonschema::Validator>> = OnceLock::new();
     static V14: OnceLock<Option<jsonschema::Validator>> = OnceLock::new();
     static V15: OnceLock<Option<jsonschema::Validator>> = OnceLock::new();
     static V16: OnceLock<Option<jsonschema::Validator>> = OnceLock::new();
     let validator = match version {
+        "1.3" => validator(BOM_1_3, &V13),
         "1.4" => validator(BOM_1_4, &V14),
         "1.5" => validator(BOM_1_5, &V15),
         "1.6" => validator(BOM_1_6, &V16),
         other => {
             return vec![Problem {
                 pointer: "/specVersion".to_string(),
-                message: format!("CycloneDX {other} is not supported (1.4, 1.5 and 1.6 are)"),
+                message: format!("CycloneDX {other} is not supported (1.3, 1.4, 1.5 and 1.6 are)"),
             }];
         }
     };
@@ -88,7 +91,7 @@ pub(super) fn cyclonedx(document: &Value, version: &str) -> Vec<Problem> {
 mod tests {
     #[test]
     fn every_schema_compiles() {
-        for version in ["1.4", "1.5", "1.6"] {
+        for version in ["1.3", "1.4", "1.5", "1.6"] {
             let minimal =
                 serde_json::json!({"bomFormat": "CycloneDX", "specVersion": version, "version": 1});
             assert_eq!(super::cyclonedx(&minimal, version), [], "{version}");

@@ -7,6 +7,28 @@ use super::{
     Component, Dependency, Hash, Problem, SbomFacts, Subject, count, license, spdx_schema, text,
 };
 
+/// What the document describes: the targets of `SPDXRef-DOCUMENT DESCRIBES`, then
+/// `documentDescribes`, in order.
+pub(super) fn described(document: &Value) -> Vec<String> {
+    let relationships = document
+        .get("relationships")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let mut described: Vec<String> = relationships
+        .iter()
+        .filter(|r| {
+            text(r, "relationshipType").as_deref() == Some("DESCRIBES")
+                && text(r, "spdxElementId").as_deref() == Some("SPDXRef-DOCUMENT")
+        })
+        .filter_map(|r| text(r, "relatedSpdxElement"))
+        .collect();
+    if let Some(list) = document.get("documentDescribes").and_then(Value::as_array) {
+        described.extend(list.iter().filter_map(|v| v.as_str().map(String::from)));
+    }
+    described
+}
+
 pub(super) fn read(document: &Value, facts: &mut SbomFacts) {
     facts.format = Some("spdx".to_string());
     let version = text(document, "spdxVersion").unwrap_or_default();
@@ -33,17 +55,7 @@ pub(super) fn read(document: &Value, facts: &mut SbomFacts) {
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    let mut described: Vec<String> = relationships
-        .iter()
-        .filter(|r| {
-            text(r, "relationshipType").as_deref() == Some("DESCRIBES")
-                && text(r, "spdxElementId").as_deref() == Some("SPDXRef-DOCUMENT")
-        })
-        .filter_map(|r| text(r, "relatedSpdxElement"))
-        .collect();
-    if let Some(list) = document.get("documentDescribes").and_then(Value::as_array) {
-        described.extend(list.iter().filter_map(|v| v.as_str().map(String::from)));
-    }
+    let described = described(document);
     let element = |id: &str| {
         packages
             .iter()
