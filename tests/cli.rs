@@ -265,6 +265,15 @@ fn quiet_and_verbose() {
     assert_eq!(code, 1);
     assert!(stdout.contains("wasm-invalid"));
     assert!(!stdout.contains("memory-unbounded"), "quiet hides warnings");
+    assert!(
+        !stdout.contains("verdict"),
+        "no table when failing either: {stdout}"
+    );
+    assert!(!stdout.contains("wasmgate: FAIL"), "{stdout}");
+    assert!(
+        stdout.starts_with("wasm-invalid"),
+        "nothing but the denial: {stdout}"
+    );
     let (_, _, stderr) = run(sandbox.cmd().args(["check", "-v"]));
     assert!(stderr.contains("wasmgate: root"), "{stderr}");
     assert!(stderr.contains("no wasmgate.toml found"), "{stderr}");
@@ -385,4 +394,50 @@ fn progress_bar_on_a_terminal_only() {
         .env("WASMGATE_CACHE_DIR", "")
         .args(["facts", "big.wasm"]));
     assert!(!stderr.contains("measuring"), "{stderr}");
+}
+
+/// Every subcommand's `--help`, nested ones too, shows examples.
+#[test]
+fn every_subcommand_help_has_examples() {
+    fn walk(command: &clap::Command, prefix: &mut Vec<String>, missing: &mut Vec<String>) {
+        for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+            prefix.push(sub.get_name().to_string());
+            let help = sub.clone().render_long_help().to_string();
+            if !help.contains("Examples:") {
+                missing.push(prefix.join(" "));
+            }
+            walk(sub, prefix, missing);
+            prefix.pop();
+        }
+    }
+    let mut missing = Vec::new();
+    walk(
+        &<wasmgate::cli::Args as clap::CommandFactory>::command(),
+        &mut Vec::new(),
+        &mut missing,
+    );
+    assert!(missing.is_empty(), "no examples in --help of: {missing:?}");
+}
+
+/// `facts` offers the formats it writes, and no `--output` it would ignore.
+#[test]
+fn facts_offers_only_what_it_writes() {
+    let sandbox = common::Sandbox::new();
+    sandbox.wasm("dist/app.wasm", "app");
+    for args in [
+        vec!["facts", "--format", "sarif"],
+        vec!["facts", "--output", "json=x.json"],
+        vec!["waivers", "--format", "json"],
+    ] {
+        let (code, _, stderr) = common::run(sandbox.cmd().args(&args));
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+    }
+    let (code, stdout, _) =
+        common::run(
+            sandbox
+                .cmd()
+                .args(["facts", "--no-compress", "--format", "human"]),
+        );
+    assert_eq!(code, 0);
+    assert!(stdout.contains("dist/app.wasm"), "{stdout}");
 }

@@ -128,6 +128,21 @@ fn completions_and_man_page() {
         "{}",
         &stdout[..200.min(stdout.len())]
     );
+    // One page documents every subcommand's options, nested ones too.
+    for (section, option) in [
+        ("WASMGATE CHECK", "attest\\-key"),
+        ("WASMGATE MERGE", "REPORT"),
+        ("WASMGATE VERIFY-ATTESTATION", "require\\-verdict"),
+        ("WASMGATE SBOM BIND", "ARTIFACT"),
+        ("WASMGATE TEST", "threshold"),
+    ] {
+        let at = stdout
+            .find(&format!(".SH \"{section}\""))
+            .unwrap_or_else(|| panic!("no section {section}"));
+        let rest = &stdout[at + 5..];
+        let end = rest.find(".SH ").unwrap_or(rest.len());
+        assert!(rest[..end].contains(option), "{section}: {}", &rest[..end]);
+    }
 }
 
 #[test]

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args as ClapArgs;
 
-use super::GateArgs;
+use super::gate::{GateArgs, ReportArgs};
 
 /// `check`: the gate's options, and a signed record of its decision.
 #[derive(Debug, Clone, ClapArgs)]
@@ -12,6 +12,9 @@ pub struct CheckArgs {
     /// The gate's options.
     #[command(flatten)]
     pub gate: GateArgs,
+    /// Stdout format and `--output` files.
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Write a DSSE envelope over an in-toto Statement of the decision here (every artifact a
     /// subject; docs/attestation.md). Written when the gate decided, pass or fail.
     #[arg(long, value_name = "FILE", requires = "attest_key")]

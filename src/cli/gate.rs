@@ -40,18 +40,10 @@ pub struct GateArgs {
     #[arg(long)]
     pub no_compress: bool,
 
-    /// Output format on stdout [default: human for check, json for facts].
-    #[arg(long, value_enum)]
-    pub format: Option<Format>,
-
     /// Pre-commit mode: of PATHS, check the `.wasm` files; any other file (a policy, the
     /// config) means checking all artifacts; nothing to check is a pass.
     #[arg(long, hide = true)]
     pub hook: bool,
-
-    /// Also write FORMAT to PATH (repeatable): `--output sarif=wasmgate.sarif --output junit=junit.xml`.
-    #[arg(long = "output", value_name = "FORMAT=PATH", value_parser = output_file)]
-    pub outputs: Vec<OutputFile>,
 
     /// Compare against the merge-base of REF and HEAD [default: detected from
     /// WASMGATE_BASE, GITHUB_BASE_REF, GitLab merge request variables, the branch's upstream,
@@ -72,6 +64,18 @@ pub struct GateArgs {
     /// default as `artifact-outside-root`: a PR could point one at any file on the runner).
     #[arg(long)]
     pub allow_outside_root: bool,
+}
+
+/// How `check` and `merge` write their report.
+#[derive(Debug, Clone, Default, ClapArgs)]
+pub struct ReportArgs {
+    /// Output format on stdout [default: human].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+
+    /// Also write FORMAT to PATH (repeatable): `--output sarif=wasmgate.sarif --output junit=junit.xml`.
+    #[arg(long = "output", value_name = "FORMAT=PATH", value_parser = output_file)]
+    pub outputs: Vec<OutputFile>,
 }
 
 /// `baseline` options.
@@ -101,9 +105,7 @@ impl BaselineArgs {
             all_namespaces: false,
             rego_v0: false,
             no_compress: self.no_compress,
-            format: None,
             hook: false,
-            outputs: Vec::new(),
             base: None,
             no_base: true,
             trust: Some(Trust::Head),

@@ -4,8 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args as ClapArgs;
 
-use super::GateArgs;
-use super::output::{Format, OutputFile, output_file};
+use super::gate::{GateArgs, ReportArgs};
 use crate::config::Trust;
 
 /// `merge` options: the reports, and the gate options that decide at the merge.
@@ -29,12 +28,9 @@ pub struct MergeArgs {
     /// Parse user policies as Rego v0.
     #[arg(long)]
     pub rego_v0: bool,
-    /// Output format on stdout [default: human].
-    #[arg(long, value_enum)]
-    pub format: Option<Format>,
-    /// Also write FORMAT to PATH (repeatable), as for `check`.
-    #[arg(long = "output", value_name = "FORMAT=PATH", value_parser = output_file)]
-    pub outputs: Vec<OutputFile>,
+    /// Stdout format and `--output` files, as for `check`.
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Compare against the merge-base of REF and HEAD, as for `check` (the shards' must agree).
     #[arg(long, value_name = "REF", conflicts_with = "no_base")]
     pub base: Option<String>,
@@ -67,9 +63,7 @@ impl MergeArgs {
             all_namespaces: self.all_namespaces,
             rego_v0: self.rego_v0,
             no_compress: false,
-            format: self.format,
             hook: false,
-            outputs: self.outputs.clone(),
             base: self.base.clone(),
             no_base: self.no_base,
             trust: self.trust,

@@ -19,7 +19,7 @@ mod sign;
 mod test;
 
 pub use attest::{CheckArgs, RequiredVerdict, VerifyAttestationArgs};
-pub use gate::{BaselineArgs, GateArgs};
+pub use gate::{BaselineArgs, GateArgs, ReportArgs};
 use help::{BASELINE_EXAMPLES, CHECK_EXAMPLES, EXIT_STATUS, FACTS_EXAMPLES};
 pub use merge::MergeArgs;
 pub use misc::{CompletionsArgs, ExplainArgs, InitArgs};
@@ -63,11 +63,23 @@ pub struct FactsArgs {
     /// The gate's options.
     #[command(flatten)]
     pub gate: GateArgs,
+    /// Output format [default: json, the input document].
+    #[arg(long, value_enum)]
+    pub format: Option<FactsFormat>,
     /// Print the admission input of every object in this manifest instead (a JSON array, one
     /// AdmissionReview per object, as [admission] input shapes it), to replay with `kwctl run
     /// -r` or paste into a `gator verify` case.
     #[arg(long, value_name = "MANIFEST")]
     pub admission: Option<std::path::PathBuf>,
+}
+
+/// What `facts` can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FactsFormat {
+    /// The wasmgate.input/v1 document.
+    Json,
+    /// A summary for people.
+    Human,
 }
 
 /// Subcommands.
@@ -103,6 +115,9 @@ pub enum Command {
     )]
     Signatures(ShowArgs),
     /// SBOM chores: `sbom bind` makes a producer's SBOM describe the built artifact.
+    #[command(
+        after_help = "Examples:\n  wasmgate sbom bind dist/app.wasm app.cdx.json\n  wasmgate sbom bind dist/app.wasm app.cdx.json -o dist/app.wasm.cdx.json"
+    )]
     Sbom(SbomArgs),
     /// Merge the JSON reports of `check --shard K/N` runs into the decision of one `check`.
     #[command(

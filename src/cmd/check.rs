@@ -17,7 +17,7 @@ pub(super) fn run(args: &Args, check: &CheckArgs, out: &Out, crashed: Option<Err
         key: check.attest_key.clone(),
         time: check.attest_time,
     };
-    deliver(&gate, &attest, out, |settings| match crashed {
+    deliver(&check.report, &attest, out, |settings| match crashed {
         Some(error) => Err(error),
         None => super::plan(args, &gate, out, true).and_then(|mut request| {
             *settings = request.config.config.output.clone();

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use wasmgate::Error;
-use wasmgate::cli::{Format, GateArgs};
+use wasmgate::cli::{Format, ReportArgs};
 use wasmgate::exit::Outcome;
 use wasmgate::report::human::HumanStyle;
 use wasmgate::report::{self, Report, ReportError};
@@ -19,10 +19,10 @@ pub(super) struct Attest {
     pub(super) time: bool,
 }
 
-/// Runs `decide` and delivers its report as `check` does: stdout in `gate.format`, the GitHub
+/// Runs `decide` and delivers its report as `check` does: stdout in `--format`, the GitHub
 /// extras, every `--output`, the attestation; an error is reported in every format too.
 pub(super) fn deliver(
-    gate: &GateArgs,
+    gate: &ReportArgs,
     attest: &Attest,
     out: &Out,
     decide: impl FnOnce(&mut wasmgate::config::OutputConfig) -> Result<Report, Error>,
@@ -127,7 +127,7 @@ fn github(
 }
 
 /// Every `--output FORMAT=PATH`, never written through a link.
-fn outputs(gate: &GateArgs, report: &Report, out: &Out) -> Outcome {
+fn outputs(gate: &ReportArgs, report: &Report, out: &Out) -> Outcome {
     let mut code = Outcome::Pass;
     let plain = HumanStyle {
         color: false,

@@ -13,12 +13,48 @@ pub(super) fn completions(args: &CompletionsArgs, out: &Out) -> Outcome {
     out.stdout(&String::from_utf8_lossy(&text))
 }
 
+/// One page: the command, then a section per subcommand (nested ones too) with its synopsis,
+/// description, options and examples, so that `man wasmgate` documents every option.
 pub(super) fn man(out: &Out) -> Outcome {
+    let command = <Args as clap::CommandFactory>::command();
     let mut text = Vec::new();
-    match clap_mangen::Man::new(<Args as clap::CommandFactory>::command()).render(&mut text) {
-        Ok(()) => out.stdout(&String::from_utf8_lossy(&text)),
-        Err(_) => Outcome::Error,
+    if clap_mangen::Man::new(command.clone())
+        .render(&mut text)
+        .is_err()
+    {
+        return Outcome::Error;
     }
+    let mut page = String::from_utf8_lossy(&text).into_owned();
+    for (name, sub) in subcommands(&command, "wasmgate") {
+        match subcommand_section(&name, sub) {
+            Some(section) => page.push_str(&section),
+            None => return Outcome::Error,
+        }
+    }
+    out.stdout(&page)
+}
+
+/// Every subcommand below `command`, depth first, with its full name.
+fn subcommands(command: &clap::Command, prefix: &str) -> Vec<(String, clap::Command)> {
+    let mut all = Vec::new();
+    for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+        let name = format!("{prefix} {}", sub.get_name());
+        all.push((name.clone(), sub.clone()));
+        all.extend(subcommands(sub, &name));
+    }
+    all
+}
+
+/// A subcommand's sections, demoted to subsections under a section named after it.
+fn subcommand_section(name: &str, command: clap::Command) -> Option<String> {
+    let man = clap_mangen::Man::new(command.bin_name(name.to_string()));
+    let mut text = Vec::new();
+    man.render_synopsis_section(&mut text).ok()?;
+    man.render_description_section(&mut text).ok()?;
+    man.render_options_section(&mut text).ok()?;
+    man.render_extra_section(&mut text).ok()?;
+    let body = String::from_utf8_lossy(&text).replace(".SH ", ".SS ");
+    Some(format!(".SH \"{}\"\n{body}", name.to_uppercase()))
 }
 
 pub(super) fn explain(args: &ExplainArgs, out: &Out) -> Outcome {

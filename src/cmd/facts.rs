@@ -1,6 +1,6 @@
 //! `facts`: the policy input document, as JSON or a human summary.
 
-use wasmgate::cli::{Args, FactsArgs, Format};
+use wasmgate::cli::{Args, FactsArgs, FactsFormat};
 use wasmgate::exit::Outcome;
 
 use super::Out;
@@ -39,7 +39,7 @@ pub(super) fn run(args: &Args, facts: &FactsArgs, out: &Out) -> Outcome {
         };
     }
     match document {
-        Ok(document) if gate.format == Some(Format::Human) => {
+        Ok(document) if facts.format == Some(FactsFormat::Human) => {
             out.stdout(&wasmgate::input::summary(&document))
         }
         Ok(document) => match serde_json::to_string_pretty(&document) {

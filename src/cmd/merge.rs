@@ -25,7 +25,7 @@ pub(super) fn run(args: &Args, merge: &MergeArgs, out: &Out) -> Outcome {
         key: merge.attest_key.clone(),
         time: merge.attest_time,
     };
-    deliver(&gate, &attest, out, |settings| {
+    deliver(&merge.report, &attest, out, |settings| {
         super::plan(args, &gate, out, true).and_then(|request| {
             *settings = request.config.config.output.clone();
             wasmgate::pipeline::merge(&request, shards)

@@ -98,12 +98,13 @@ pub fn render(report: &Report, style: HumanStyle) -> String {
     let report = &for_terminal(report);
     let mut out = String::new();
     for finding in &report.findings {
-        if style.quiet && finding.severity == Severity::Warn {
+        if style.quiet && !finding.fails() {
             continue;
         }
         out.push_str(&render_finding(report, finding, style));
     }
-    if style.quiet && report.verdict == Verdict::Pass {
+    // Quiet is the denials that fail the gate and nothing else, pass or fail.
+    if style.quiet {
         return out;
     }
     if !report.artifacts.is_empty() {
