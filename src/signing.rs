@@ -31,8 +31,14 @@ pub fn keygen(secret: &Path, public: &Path, pem: bool, force: bool) -> Result<St
             path: secret.display().to_string(),
             message: e,
         };
+        // PKCS#8 v1, the secret key alone (RFC 8410): OpenSSL 3 and pyca/cryptography refuse
+        // the v2 form with the public key embedded that ed25519-dalek writes by default.
+        let v1 = ed25519_dalek::pkcs8::KeypairBytes {
+            secret_key: key.to_bytes(),
+            public_key: None,
+        };
         (
-            key.to_pkcs8_pem(LineEnding::LF)
+            v1.to_pkcs8_pem(LineEnding::LF)
                 .map_err(|e| encode_error(e.to_string()))?
                 .as_bytes()
                 .to_vec(),

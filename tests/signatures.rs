@@ -661,3 +661,85 @@ fn detached_signatures_over_padded_section_lengths() {
         assert_eq!(code, 0, "{stdout}");
     }
 }
+
+/// `keygen --pem` writes keys the tools a deploy step has can read: OpenSSL 3 derives the same
+/// public key from the secret one, pyca/cryptography loads it, and a key OpenSSL made signs
+/// with wasmgate.
+#[test]
+fn pem_keys_work_with_openssl_and_pyca() {
+    let Some(openssl) = which("openssl") else {
+        common::skip("openssl (.ci/run installs it)");
+        return;
+    };
+    let sandbox = Sandbox::new();
+    let (code, _, stderr) = run(sandbox.cmd().args([
+        "keygen",
+        "--pem",
+        "--secret-key",
+        "gate.key",
+        "--public-key",
+        "gate.pub",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let derived = std::process::Command::new(&openssl)
+        .args(["pkey", "-in", "gate.key", "-pubout"])
+        .current_dir(sandbox.path())
+        .output()
+        .unwrap();
+    assert!(
+        derived.status.success(),
+        "{}",
+        String::from_utf8_lossy(&derived.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&derived.stdout),
+        std::fs::read_to_string(sandbox.path().join("gate.pub")).unwrap()
+    );
+    if let Some(sslib) = std::env::var_os("WASMGATE_SSLIB_PY") {
+        let loaded = std::process::Command::new("python3")
+            .current_dir(sandbox.path())
+            .args([
+                "-c",
+                "import sys; sys.path.insert(0, sys.argv[1]); from cryptography.hazmat.primitives import serialization; serialization.load_pem_private_key(open('gate.key', 'rb').read(), None)",
+            ])
+            .arg(&sslib)
+            .output()
+            .unwrap();
+        assert!(
+            loaded.status.success(),
+            "{}",
+            String::from_utf8_lossy(&loaded.stderr)
+        );
+    } else {
+        common::skip("pyca/cryptography (WASMGATE_SSLIB_PY; .ci/run installs it)");
+    }
+    // The other way: OpenSSL's key signs, its public key verifies.
+    for args in [
+        vec!["genpkey", "-algorithm", "ed25519", "-out", "ossl.key"],
+        vec!["pkey", "-in", "ossl.key", "-pubout", "-out", "ossl.pub"],
+    ] {
+        let made = std::process::Command::new(&openssl)
+            .args(&args)
+            .current_dir(sandbox.path())
+            .output()
+            .unwrap();
+        assert!(
+            made.status.success(),
+            "{}",
+            String::from_utf8_lossy(&made.stderr)
+        );
+    }
+    sandbox.wasm("app.wasm", "app");
+    let (code, _, stderr) = run(sandbox.cmd().args(["sign", "-k", "ossl.key", "app.wasm"]));
+    assert_eq!(code, 0, "{stderr}");
+    let (code, stdout, _) = run(sandbox.cmd().args(["verify", "-K", "ossl.pub", "app.wasm"]));
+    assert_eq!(code, 0, "{stdout}");
+}
+
+fn which(tool: &str) -> Option<std::path::PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(tool))
+            .find(|candidate| candidate.is_file())
+    })
+}
