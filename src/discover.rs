@@ -453,7 +453,8 @@ pub fn display_path(path: &Path, root: &Path) -> String {
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     match lexical.strip_prefix(&root) {
         Ok(relative) => slashed(relative),
-        Err(_) => slashed(path),
+        // Outside the root too: never `dir/../x.wasm` in a report.
+        Err(_) => slashed(&lexical),
     }
 }
 
@@ -464,4 +465,27 @@ fn slashed(path: &Path) -> String {
         .collect::<Vec<_>>()
         .join("/")
         .replace("//", "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::display_path;
+    use std::path::Path;
+
+    #[test]
+    fn display_paths_are_normalised_inside_and_outside_the_root() {
+        let root = Path::new("/nonexistent-root/repo");
+        assert_eq!(
+            display_path(Path::new("/nonexistent-root/repo/dist/x/../app.wasm"), root),
+            "dist/app.wasm"
+        );
+        assert_eq!(
+            display_path(Path::new("/nonexistent-root/repo/./dist/app.wasm"), root),
+            "dist/app.wasm"
+        );
+        assert_eq!(
+            display_path(Path::new("/nonexistent-root/other/x/../app.wasm"), root),
+            "/nonexistent-root/other/app.wasm"
+        );
+    }
 }

@@ -20,8 +20,14 @@ pub(super) fn request(request: &CheckRequest, out: &Out) {
     out.note(&format!("root {}", request.root.display()));
     match &request.base {
         Some(base) => out.note(&format!(
-            "base {} ({}), merge-base {}; gate files trusted from {:?}",
-            base.reference, base.reason, base.merge_base, request.trust
+            "base {} ({}), merge-base {}; gate files trusted from {}",
+            base.reference,
+            base.reason,
+            base.merge_base,
+            match request.trust {
+                wasmgate::config::Trust::Base => "the base",
+                wasmgate::config::Trust::Head => "the head",
+            }
         )),
         None => out.note("no base"),
     }

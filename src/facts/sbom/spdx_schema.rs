@@ -201,7 +201,7 @@ pub(super) fn check(document: &Value) -> Vec<Problem> {
                     Some(alg) if CHECKSUM_ALGORITHMS.contains(&alg) => {}
                     other => problem(
                         format!("{here}/algorithm"),
-                        format!("{other:?} is not an SPDX checksum algorithm"),
+                        format!("{} is not an SPDX checksum algorithm", shown(other)),
                     ),
                 }
                 match checksum.get("checksumValue").and_then(Value::as_str) {
@@ -233,7 +233,7 @@ pub(super) fn check(document: &Value) -> Vec<Problem> {
                     Some(category) if REFERENCE_CATEGORIES.contains(&category) => {}
                     other => problem(
                         format!("{here}/referenceCategory"),
-                        format!("{other:?} is not a reference category"),
+                        format!("{} is not a reference category", shown(other)),
                     ),
                 }
                 for key in ["referenceLocator", "referenceType"] {
@@ -267,7 +267,7 @@ pub(super) fn check(document: &Value) -> Vec<Problem> {
             Some(kind) if RELATIONSHIPS.contains(&kind) => {}
             other => problem(
                 format!("{at}/relationshipType"),
-                format!("{other:?} is not a relationship type"),
+                format!("{} is not a relationship type", shown(other)),
             ),
         }
     }
@@ -294,4 +294,45 @@ fn is_timestamp(text: &str) -> bool {
             19 => *b == b'Z',
             _ => b.is_ascii_digit(),
         })
+}
+
+/// A value as a message names it: `USES` in backticks, or what is there instead.
+fn shown(value: Option<&str>) -> String {
+    match value {
+        Some(text) => format!("`{text}`"),
+        None => "a missing or non-string value".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Messages name the value, never Rust's debug form of it (`Some("USES")`).
+    #[test]
+    fn a_bad_vocabulary_value_is_named_plainly() {
+        let document = serde_json::json!({
+            "spdxVersion": "SPDX-2.3", "dataLicense": "CC0-1.0", "SPDXID": "SPDXRef-DOCUMENT",
+            "name": "x", "documentNamespace": "https://example.com/x",
+            "creationInfo": {"created": "2026-01-01T00:00:00Z", "creators": ["Tool: hand"]},
+            "relationships": [
+                {"spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "USES", "relatedSpdxElement": "SPDXRef-a"},
+                {"spdxElementId": "SPDXRef-DOCUMENT", "relatedSpdxElement": "SPDXRef-a"}
+            ]
+        });
+        let messages: Vec<String> = check(&document).into_iter().map(|p| p.message).collect();
+        assert!(
+            messages.contains(&"`USES` is not a relationship type".to_string()),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .contains(&"a missing or non-string value is not a relationship type".to_string()),
+            "{messages:?}"
+        );
+        assert!(
+            messages.iter().all(|m| !m.contains("Some(")),
+            "{messages:?}"
+        );
+    }
 }
