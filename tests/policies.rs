@@ -181,6 +181,17 @@ fn rego_v1_by_default_and_v0_on_request() {
     assert!(report.findings.iter().any(|f| f.message == "v0 style"));
     sandbox.write("wasmgate.toml", "[policy]\nrego_v0 = true\n");
     assert_eq!(check_json(&sandbox, &[]).0, 1);
+    // A v1 file with a typo is a syntax error, not a v0 file: no --rego-v0 advice.
+    sandbox.write("wasmgate.toml", "");
+    sandbox.write(
+        "policies/team.rego",
+        "package wasmgate\n\nimport rego.v1\n\ndeny contains msg if {\n\tmsg := \"x\"\n\n",
+    );
+    let (code, _, stderr) = run(sandbox.cmd().arg("check"));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("does not compile"), "{stderr}");
+    assert!(!stderr.contains("--rego-v0"), "{stderr}");
+    assert!(stderr.contains("fix the syntax"), "{stderr}");
 }
 
 #[test]

@@ -81,12 +81,7 @@ pub enum Error {
 
     /// A policy that does not parse or compile.
     #[error("policy {file} does not compile: {message}")]
-    #[diagnostic(
-        code(wasmgate::policy::compile),
-        help(
-            "wasmgate reads Rego v1 by default; use --rego-v0 or [policy] rego_v0 = true for legacy policies"
-        )
-    )]
+    #[diagnostic(code(wasmgate::policy::compile))]
     PolicyCompile {
         /// The file.
         file: String,
@@ -98,6 +93,9 @@ pub enum Error {
         /// Where.
         #[label("{message}")]
         span: Option<SourceSpan>,
+        /// What to do: `--rego-v0` only when the file looks like v0.
+        #[help]
+        help: String,
     },
 
     /// A builtin called with arguments of a type it never accepts.

@@ -85,7 +85,7 @@ pub fn load(options: &PolicyOptions) -> Result<PolicySet, Error> {
             continue;
         }
         let name = builtin::display_name(file);
-        add(&mut engine, &name, text)?;
+        add(&mut engine, &name, text, false)?;
         sources.insert(name, (*text).to_string());
     }
     let builtin_packages = engine.get_packages().map_err(|e| Error::PolicyLoad {
@@ -99,7 +99,7 @@ pub fn load(options: &PolicyOptions) -> Result<PolicySet, Error> {
     let mut user_packages: BTreeMap<String, String> = BTreeMap::new();
     let mut files = BTreeMap::new();
     for source in &options.sources {
-        let package = add(&mut engine, &source.name, &source.text)?;
+        let package = add(&mut engine, &source.name, &source.text, options.rego_v0)?;
         files.insert(source.name.clone(), (package.clone(), false));
         user_packages
             .entry(package)
@@ -209,17 +209,81 @@ fn type_check(engine: &mut Engine, sources: &BTreeMap<String, String>) -> Result
     })
 }
 
-fn add(engine: &mut Engine, name: &str, text: &str) -> Result<String, Error> {
+/// Compiles one file into `engine` (which reads v0 when `v0`); returns its package.
+fn add(engine: &mut Engine, name: &str, text: &str, v0: bool) -> Result<String, Error> {
     engine
         .add_policy(name.to_string(), text.to_string())
         .map_err(|e| {
             let message = e.to_string();
             let (file, span, summary) = location::locate(&message, name, text);
+            let help = if !v0 && looks_like_v0(text) {
+                "this file looks like Rego v0 (rule bodies without `if`, no `import rego.v1`): wasmgate reads v1 by default; pass --rego-v0 or set [policy] rego_v0 = true, or add `if`/`contains` (opa fmt --rego-v1)"
+            } else {
+                "fix the syntax at the marked place; `opa check` or `opa fmt` show the same error"
+            };
             Error::PolicyCompile {
                 file,
                 message: summary,
                 src: miette::NamedSource::new(name, text.to_string()),
                 span,
+                help: help.to_string(),
             }
         })
+}
+
+/// Rego v0 by its shape: no `import rego.v1` (or `future.keywords`), and a rule head going
+/// straight into its body (`deny[msg] {`), which v1 spells `deny contains msg if {`.
+fn looks_like_v0(text: &str) -> bool {
+    let code = text
+        .lines()
+        .map(|line| line.split('#').next().unwrap_or_default());
+    let mut v0_heads = false;
+    for line in code {
+        let line = line.trim();
+        if line.starts_with("import rego.v1") || line.starts_with("import future.keywords") {
+            return false;
+        }
+        let Some(head) = line.strip_suffix('{') else {
+            continue;
+        };
+        let head = head.trim_end();
+        let starts_rule = head
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+        if starts_rule
+            && !head.contains(" if")
+            && !head.contains(":=")
+            && !head.contains(" = ")
+            && !head.starts_with("package")
+            && !head.starts_with("some ")
+            && !head.starts_with("every ")
+            && !head.contains(" in ")
+        {
+            v0_heads = true;
+        }
+    }
+    v0_heads
+}
+
+#[cfg(test)]
+mod v0_shape_tests {
+    use super::looks_like_v0;
+
+    #[test]
+    fn v0_is_told_by_rule_heads_that_open_their_body() {
+        assert!(looks_like_v0("package p\n\ndeny[msg] {\n  msg := 1\n}\n"));
+        assert!(looks_like_v0("package p\nallow {\n  true\n}\n"));
+        assert!(!looks_like_v0(
+            "package p\nimport rego.v1\ndeny contains msg if {\n"
+        ));
+        assert!(!looks_like_v0(
+            "package p\ndeny contains msg if {\n  some x in input {\n"
+        ));
+        assert!(!looks_like_v0(
+            "package p\nimport future.keywords.if\nallow {\n"
+        ));
+        assert!(!looks_like_v0("package p\nx := {\n  \"a\": 1,\n}\n"));
+        assert!(!looks_like_v0("package p\n# deny[msg] {\n"));
+    }
 }

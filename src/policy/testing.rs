@@ -159,7 +159,7 @@ fn library(engine: &mut Engine) -> Result<(), Error> {
         if *file != "ai_predictions.rego" || declared.iter().any(|p| p == "data.ai_predictions") {
             continue;
         }
-        super::add(engine, &super::builtin::display_name(file), text)?;
+        super::add(engine, &super::builtin::display_name(file), text, false)?;
     }
     Ok(())
 }
@@ -185,7 +185,7 @@ pub fn run(options: &TestOptions) -> Result<TestReport, Error> {
             path: display.clone(),
             message: "it is not UTF-8 text".to_string(),
         })?;
-        super::add(&mut engine, &display, &text)?;
+        super::add(&mut engine, &display, &text, options.rego_v0)?;
         sources.insert(display, text);
     }
     library(&mut engine)?;
