@@ -7,7 +7,12 @@ import rego.v1
 cfg := data.wasmgate_config.custom_sections
 
 # Custom sections of an artifact and of the modules nested in it.
-sections(a) := array.concat(a.custom_sections, [s | some m in lib.core_modules(a); m != a; some s in m.custom_sections])
+sections(a) := array.concat(a.custom_sections, [object.union(s, {"module": m.nested}) | some m in lib.core_modules(a); m != a; some s in m.custom_sections])
+
+# `in core module N (at byte X)` for a section of a module nested in a component.
+where(s) := sprintf(" in %s", [s.module]) if s.module
+
+else := ""
 
 matches_any(name, patterns) if {
 	some pattern in patterns
@@ -36,7 +41,7 @@ deny contains finding if {
 	finding := {
 		"code": "custom-section-denied",
 		"artifact": a.path,
-		"msg": sprintf("carries custom section `%s` (%d bytes), which custom_sections.deny forbids", [s.name, s.size]),
+		"msg": sprintf("carries custom section `%s` (%d bytes)%s, which custom_sections.deny forbids", [s.name, s.size, where(s)]),
 		"config_key": "custom_sections.deny",
 		"offset": s.offset,
 	}

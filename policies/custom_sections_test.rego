@@ -9,7 +9,7 @@ module := {"path": "m.wasm", "kind": "module", "custom_sections": [
 	{"name": "secret", "size": 4, "offset": 300},
 ]}
 
-component := {"path": "c.wasm", "kind": "component", "custom_sections": [], "component": {"modules": [{"facts": {"kind": "module", "custom_sections": [{"name": "producers", "size": 20, "offset": 5}]}}]}}
+component := {"path": "c.wasm", "kind": "component", "custom_sections": [], "component": {"modules": [{"offset": 8, "facts": {"kind": "module", "custom_sections": [{"name": "producers", "size": 20, "offset": 5}]}}]}}
 
 settings := {"debug": [".debug_*"], "deny": ["secret"], "require": ["producers"]}
 
@@ -25,6 +25,13 @@ test_denied_and_missing_sections_are_denied if {
 	{[f.code, f.artifact] | some f in findings} == {["custom-section-denied", "m.wasm"], ["custom-section-missing", "m.wasm"]}
 	[denied] := [f | some f in findings; f.code == "custom-section-denied"]
 	denied.offset == 300
+	not contains(denied.msg, " in core module")
+}
+
+test_a_denied_section_in_a_nested_module_names_it if {
+	nested := {"path": "c.wasm", "kind": "component", "custom_sections": [], "component": {"modules": [{"offset": 8, "facts": {"kind": "module", "custom_sections": [{"name": "secret", "size": 4, "offset": 40}, {"name": "producers", "size": 2, "offset": 50}]}}]}}
+	[f] := [x | some x in deny] with input as {"artifacts": [nested]} with data.wasmgate_config.custom_sections as settings
+	f.msg == "carries custom section `secret` (4 bytes) in core module 0 (at byte 8), which custom_sections.deny forbids"
 }
 
 test_an_unreadable_producers_section_is_missing if {

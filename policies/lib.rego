@@ -6,7 +6,15 @@ import rego.v1
 # The core modules of an artifact: the module itself, or the modules nested in a component.
 core_modules(a) := [a] if a.kind == "module"
 
-core_modules(a) := [m.facts | some m in a.component.modules] if a.kind == "component"
+core_modules(a) := [object.union(m.facts, {"nested": nested_name(i, m)}) | some i, m in a.component.modules] if a.kind == "component"
+
+# How a finding names the core module of a component it is about.
+nested_name(i, m) := sprintf("core module %d (at byte %d)", [i, m.offset])
+
+# `core module N (at byte X): ` for a module nested in a component; empty for the artifact.
+in_module(m) := sprintf("%s: ", [m.nested]) if m.nested
+
+else := ""
 
 # Component imports and exports; empty for core modules.
 component_imports(a) := object.get(a, ["component", "imports"], [])

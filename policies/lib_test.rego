@@ -25,7 +25,9 @@ test_component_items_match_name_or_interface if {
 
 test_core_modules_of_modules_and_components if {
 	core_modules({"kind": "module", "path": "a"}) == [{"kind": "module", "path": "a"}]
-	core_modules({"kind": "component", "component": {"modules": [{"facts": {"kind": "module", "n": 1}}]}}) == [{"kind": "module", "n": 1}]
+	core_modules({"kind": "component", "component": {"modules": [{"offset": 10, "facts": {"kind": "module", "n": 1}}]}}) == [{"kind": "module", "n": 1, "nested": "core module 0 (at byte 10)"}]
+	in_module({"kind": "module"}) == ""
+	in_module({"nested": "core module 0 (at byte 10)"}) == "core module 0 (at byte 10): "
 	component_imports({"kind": "module"}) == []
 	bytes(5) == "5 bytes"
 }

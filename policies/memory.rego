@@ -14,8 +14,8 @@ warn contains finding if {
 	finding := {
 		"code": "memory-unbounded",
 		"artifact": a.path,
-		"msg": sprintf("%s memory %d has no maximum (initial %d pages, %d bytes)", [origin(mem), mem.index, mem.initial_pages, mem.initial_bytes]),
-		"details": {"memory": mem.index},
+		"msg": sprintf("%s%s memory %d has no maximum (initial %d pages, %d bytes)", [lib.in_module(m), origin(mem), mem.index, mem.initial_pages, mem.initial_bytes]),
+		"details": {"memory": mem.index, "module": object.get(m, "nested", null)},
 	}
 }
 
@@ -26,7 +26,7 @@ deny contains finding if {
 	some mem in m.memories
 	mem.maximum_bytes != null
 	mem.maximum_bytes > cfg.max_bytes
-	finding := too_large(a, mem, sprintf("may grow to %d bytes", [mem.maximum_bytes]))
+	finding := too_large(a, m, mem, sprintf("may grow to %d bytes", [mem.maximum_bytes]))
 }
 
 deny contains finding if {
@@ -35,7 +35,7 @@ deny contains finding if {
 	some m in lib.core_modules(a)
 	some mem in m.memories
 	mem.maximum_pages == null
-	finding := too_large(a, mem, "has no maximum, so it may grow without bound")
+	finding := too_large(a, m, mem, "has no maximum, so it may grow without bound")
 }
 
 deny contains finding if {
@@ -44,7 +44,7 @@ deny contains finding if {
 	some m in lib.core_modules(a)
 	some mem in m.memories
 	mem.maximum_beyond_u64
-	finding := too_large(a, mem, sprintf("may grow to %d pages of %d bytes, 2^64 bytes or more", [mem.maximum_pages, mem.page_size]))
+	finding := too_large(a, m, mem, sprintf("may grow to %d pages of %d bytes, 2^64 bytes or more", [mem.maximum_pages, mem.page_size]))
 }
 
 deny contains finding if {
@@ -56,18 +56,18 @@ deny contains finding if {
 	finding := {
 		"code": "memory-shared",
 		"artifact": a.path,
-		"msg": sprintf("%s memory %d is shared (threads), and memory.allow_shared is false", [origin(mem), mem.index]),
+		"msg": sprintf("%s%s memory %d is shared (threads), and memory.allow_shared is false", [lib.in_module(m), origin(mem), mem.index]),
 		"config_key": "memory.allow_shared",
-		"details": {"memory": mem.index},
+		"details": {"memory": mem.index, "module": object.get(m, "nested", null)},
 	}
 }
 
-too_large(a, mem, how) := {
+too_large(a, m, mem, how) := {
 	"code": "memory-too-large",
 	"artifact": a.path,
-	"msg": sprintf("%s memory %d %s, more than memory.max_bytes (%d bytes)", [origin(mem), mem.index, how, cfg.max_bytes]),
+	"msg": sprintf("%s%s memory %d %s, more than memory.max_bytes (%d bytes)", [lib.in_module(m), origin(mem), mem.index, how, cfg.max_bytes]),
 	"config_key": "memory.max_bytes",
-	"details": {"memory": mem.index, "maximum_bytes": mem.maximum_bytes, "limit": cfg.max_bytes},
+	"details": {"memory": mem.index, "maximum_bytes": mem.maximum_bytes, "limit": cfg.max_bytes, "module": object.get(m, "nested", null)},
 }
 
 origin(mem) := "imported" if mem.imported

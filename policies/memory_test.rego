@@ -9,7 +9,7 @@ artifacts := [
 	{"path": "open.wasm", "kind": "module", "memories": [memory_of(0, null, null, false, false)]},
 	{"path": "big.wasm", "kind": "module", "memories": [memory_of(0, 2048, 134217728, false, false)]},
 	{"path": "huge.wasm", "kind": "module", "memories": [memory_of(0, 281474976710656, null, true, false)]},
-	{"path": "shared.wasm", "kind": "component", "memories": [], "component": {"modules": [{"facts": {"kind": "module", "memories": [memory_of(0, 16, 1048576, false, true)]}}]}},
+	{"path": "shared.wasm", "kind": "component", "memories": [], "component": {"modules": [{"offset": 12, "facts": {"kind": "module", "memories": [memory_of(0, 16, 1048576, false, true)]}}]}},
 ]
 
 test_an_unbounded_memory_warns if {
@@ -29,4 +29,7 @@ test_memories_past_the_limit_are_denied_with_how_far_they_grow if {
 test_shared_memory_in_a_nested_module_is_denied_when_not_allowed if {
 	findings := deny with input as {"artifacts": artifacts} with data.wasmgate_config.memory as {"max_bytes": null, "allow_shared": false}
 	{[f.code, f.artifact] | some f in findings} == {["memory-shared", "shared.wasm"]}
+	[shared] := [f | some f in findings]
+	startswith(shared.msg, "core module 0 (at byte 12): defined memory 0 is shared")
+	shared.details.module == "core module 0 (at byte 12)"
 }
