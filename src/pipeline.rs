@@ -230,7 +230,9 @@ fn collect(
     let input_limit = request.config.config.limits.input_bytes.0;
     progress.start(paths.len());
     let wasm_limits = request.config.config.limits.wasm();
+    let facts_cache = facts_cache(request, &wasm_limits);
     let options = artifact::Options {
+        facts_cache: facts_cache.as_ref(),
         limit: request.max_size,
         sizes: &request.sizes,
         keys: &request.trusted_keys,
@@ -270,6 +272,26 @@ fn collect(
         }
     }
     Ok((found, refused, snippets))
+}
+
+/// The facts cache in the size cache's directory, keyed also by everything that changes what
+/// the bytes yield: `[limits]`, the debug section patterns and how sizes are measured.
+fn facts_cache(
+    request: &CheckRequest,
+    limits: &crate::facts::wasm::Limits,
+) -> Option<crate::facts::cache::FactsCache> {
+    let dir = request.sizes.cache_dir.as_ref()?;
+    let sizes = &request.sizes;
+    let options = format!(
+        "{limits:?}\n{:?}\n{} {} {} {} {}",
+        request.config.config.custom_sections.debug,
+        sizes.compress,
+        sizes.gzip_level,
+        sizes.brotli_quality,
+        sizes.brotli_window,
+        sizes.use_siblings,
+    );
+    Some(crate::facts::cache::FactsCache::new(dir, &options))
 }
 
 /// `work` on every artifact, on every worker, the largest files first (results in `paths`'

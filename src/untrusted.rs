@@ -34,6 +34,8 @@ pub enum Kind {
     Attestation,
     /// A shard's JSON report, with its artifacts' facts.
     ShardReport,
+    /// A facts-cache entry: one artifact's byte-derived facts as JSON.
+    FactsCacheEntry,
 }
 
 impl Kind {
@@ -50,6 +52,7 @@ impl Kind {
             Kind::Manifest => 8 * 1024 * 1024,
             Kind::Attestation => 64 * 1024 * 1024,
             Kind::ShardReport => 1024 * 1024 * 1024,
+            Kind::FactsCacheEntry => 64 * 1024 * 1024,
         }
     }
 
@@ -66,6 +69,7 @@ impl Kind {
             Kind::Manifest => "manifest",
             Kind::Attestation => "attestation",
             Kind::ShardReport => "shard report",
+            Kind::FactsCacheEntry => "facts cache entry",
         }
     }
 }

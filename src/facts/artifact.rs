@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diag::Error;
 use crate::facts::auditable::{self, AuditableFacts};
+use crate::facts::cache::{Cached, FactsCache};
 use crate::facts::ctx::ArtifactCtx;
 use crate::facts::models::{self, EmbeddedModel};
 use crate::facts::sbom::{self, SbomFacts, SbomOptions};
@@ -59,6 +60,8 @@ pub struct Options<'a> {
     pub debug_sections: &'a globset::GlobSet,
     /// How much of one binary's structure is stored (`[limits]`).
     pub wasm_limits: &'a wasm::Limits,
+    /// Where byte-derived facts are kept between runs; None reads and writes none.
+    pub facts_cache: Option<&'a FactsCache>,
 }
 
 /// Reads `path` and collects every fact of it as `display`; the bytes are dropped before
@@ -69,45 +72,57 @@ pub fn collect(
     options: Options<'_>,
 ) -> Result<(ArtifactFacts, Option<ByteSnippet>), Error> {
     let bytes = read(path, display, options.limit)?;
-    let (wasm, rest) = rayon::join(
-        || wasm::collect_with(&bytes, options.wasm_limits),
+    let ctx = ArtifactCtx::new(path, display, &bytes);
+    let cached = options
+        .facts_cache
+        .and_then(|cache| cache.read(&ctx.sha256));
+    // What the bytes alone decide, from the cache or computed (the wasm parse alongside
+    // the other collectors); sizes, signatures and the SBOM are read every time.
+    let (byte_facts, (size, signature, sbom)) = rayon::join(
+        || match cached {
+            Some(cached) => cached,
+            None => {
+                let (wasm, rest) = rayon::join(
+                    || wasm::collect_with(&bytes, options.wasm_limits),
+                    || {
+                        let embedded_dependencies = auditable::collect(&ctx);
+                        let embedded_models = models::collect(&ctx);
+                        let stripped = stripped_sizes(&ctx, options);
+                        (embedded_dependencies, embedded_models, stripped)
+                    },
+                );
+                let (embedded_dependencies, embedded_models, stripped) = rest;
+                let computed = Cached {
+                    snippet: snippet(&wasm, &bytes),
+                    wasm,
+                    embedded_dependencies,
+                    embedded_models,
+                    stripped,
+                };
+                if let Some(cache) = options.facts_cache {
+                    cache.write(&ctx.sha256, &computed);
+                }
+                computed
+            }
+        },
         || {
-            let ctx = ArtifactCtx::new(path, display, &bytes);
             let size = size::collect(&ctx, options.sizes);
             let signature = signature::collect(&ctx, options.keys);
             let sbom = sbom::collect(&ctx, options.sbom);
-            let embedded_dependencies = auditable::collect(&ctx);
-            let embedded_models = models::collect(&ctx);
-            let stripped = stripped::collect(&ctx, options.debug_sections).map(|stripped| {
-                if !options.sizes.compress {
-                    return size::uncompressed(stripped.size());
-                }
-                // The stripped file has no siblings of its own.
-                let sizes = SizeOptions {
-                    use_siblings: false,
-                    ..options.sizes.clone()
-                };
-                let bytes = stripped.bytes();
-                size::collect(&ArtifactCtx::new(path, display, &bytes), &sizes)
-            });
-            (
-                ctx.sha256,
-                size,
-                signature,
-                sbom,
-                embedded_dependencies,
-                embedded_models,
-                stripped,
-            )
+            (size, signature, sbom)
         },
     );
-    let (sha256, size, signature, sbom, embedded_dependencies, mut embedded_models, stripped) =
-        rest;
+    let Cached {
+        wasm,
+        embedded_dependencies,
+        mut embedded_models,
+        stripped,
+        snippet,
+    } = byte_facts;
     models::match_declared(&mut embedded_models, sbom.as_ref());
-    let snippet = snippet(&wasm, &bytes);
     let facts = ArtifactFacts {
         path: display.to_string(),
-        sha256,
+        sha256: ctx.sha256,
         size,
         wasm,
         signature: Some(signature),
@@ -117,6 +132,21 @@ pub fn collect(
         stripped,
     };
     Ok((facts, snippet))
+}
+
+/// Sizes of the artifact without its debug sections; the stripped file has no siblings.
+fn stripped_sizes(ctx: &ArtifactCtx<'_>, options: Options<'_>) -> Option<SizeFacts> {
+    stripped::collect(ctx, options.debug_sections).map(|stripped| {
+        if !options.sizes.compress {
+            return size::uncompressed(stripped.size());
+        }
+        let sizes = SizeOptions {
+            use_siblings: false,
+            ..options.sizes.clone()
+        };
+        let bytes = stripped.bytes();
+        size::collect(&ArtifactCtx::new(ctx.path, ctx.display, &bytes), &sizes)
+    })
 }
 
 /// The facts a baseline records (sha256, sizes, structure) of bytes that were the artifact

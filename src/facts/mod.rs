@@ -5,6 +5,7 @@
 
 pub mod artifact;
 pub mod auditable;
+pub mod cache;
 pub mod cargo;
 pub mod ctx;
 pub mod git;

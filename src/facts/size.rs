@@ -7,7 +7,6 @@
 
 use crate::facts::ctx::ArtifactCtx;
 use std::collections::BTreeMap;
-use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -312,23 +311,7 @@ fn read_cache(path: &Path) -> Option<u64> {
 }
 
 fn write_cache(dir: &Path, key: &str, size: u64) -> io::Result<()> {
-    fs::create_dir_all(dir)?;
-    // A fresh file (never one a link points at), then a rename, which replaces a link at
-    // the destination instead of writing through it; a parallel run never reads half a number.
-    let temporary = dir.join(format!("{key}.{}.tmp", std::process::id()));
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&temporary)?;
-    let written = file.write_all(format!("{size}\n").as_bytes());
-    drop(file);
-    if let Err(e) = written {
-        let _ = fs::remove_file(&temporary);
-        return Err(e);
-    }
-    fs::rename(&temporary, dir.join(key)).inspect_err(|_| {
-        let _ = fs::remove_file(&temporary);
-    })
+    crate::facts::cache::write_entry(dir, key, format!("{size}\n").as_bytes())
 }
 
 #[cfg(test)]

@@ -306,6 +306,7 @@ mod tests {
             sbom: &sbom,
             debug_sections: &globset::GlobSet::empty(),
             wasm_limits: &limits,
+            facts_cache: None,
         };
         let (facts, _) =
             artifact::collect(&path, "app.wasm", options).unwrap_or_else(|e| panic!("{e}"));
