@@ -252,6 +252,27 @@ pub fn read_named(path: &Path, kind: Kind) -> Result<Vec<u8>, Refusal> {
     read(&real, kind)
 }
 
+/// Writes `bytes` as `dir/name`: a fresh file (never one a link points at), then a rename,
+/// which replaces a link at the destination instead of writing through it; a parallel run
+/// never reads half an entry.
+pub fn write_entry(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let temporary = dir.join(format!("{name}.{}.tmp", std::process::id()));
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temporary)?;
+    let written = std::io::Write::write_all(&mut file, bytes);
+    drop(file);
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(e);
+    }
+    std::fs::rename(&temporary, dir.join(name)).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temporary);
+    })
+}
+
 /// Writes a file the user named (`--output`, the baseline): never through a link at the end
 /// (a committed `wasmgate.sarif -> ~/.bashrc` is not overwritten), and never out of the
 /// repository through a linked directory on the way.

@@ -9,8 +9,6 @@
 //! anything else is a miss that recomputes. The directory is chosen outside the repository
 //! (`WASMGATE_CACHE_DIR`, `[compression] cache_dir`, the user cache), as for sizes.
 
-use std::fs;
-use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -108,29 +106,8 @@ impl FactsCache {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let _ = write_entry(&self.dir, &name, &text);
+        let _ = crate::untrusted::write_entry(&self.dir, &name, &text);
     }
-}
-
-/// Writes `bytes` as `dir/name`: a fresh file (never one a link points at), then a rename,
-/// which replaces a link at the destination instead of writing through it; a parallel run
-/// never reads half an entry.
-pub(crate) fn write_entry(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
-    fs::create_dir_all(dir)?;
-    let temporary = dir.join(format!("{name}.{}.tmp", std::process::id()));
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&temporary)?;
-    let written = file.write_all(bytes);
-    drop(file);
-    if let Err(e) = written {
-        let _ = fs::remove_file(&temporary);
-        return Err(e);
-    }
-    fs::rename(&temporary, dir.join(name)).inspect_err(|_| {
-        let _ = fs::remove_file(&temporary);
-    })
 }
 
 fn hex(bytes: &[u8]) -> String {
