@@ -92,6 +92,14 @@ pub fn gather(
     };
     let count = first.shard.count;
     let paths = first.paths.clone();
+    // A report is data: its count and index are checked against what was given before
+    // anything iterates over them.
+    if count as usize != shards.len() {
+        problems.push(format!(
+            "{} shard reports were given, but the first says there are {count} shards",
+            shards.len()
+        ));
+    }
     for (file, data) in &shards {
         if data.wasmgate_version != expected.wasmgate_version {
             problems.push(format!(
@@ -112,6 +120,12 @@ pub fn gather(
                 expected.merge_base.as_deref().unwrap_or("none")
             ));
         }
+        if data.shard.index == 0 || data.shard.index > data.shard.count {
+            problems.push(format!(
+                "{file} says it is shard {}/{}, which no run writes",
+                data.shard.index, data.shard.count
+            ));
+        }
         if data.shard.count != count {
             problems.push(format!(
                 "{file} is shard {}/{}, but the first report is of {count} shards",
@@ -125,7 +139,7 @@ pub fn gather(
         }
     }
     shards.sort_by_key(|(_, data)| data.shard.index);
-    for index in 1..=count {
+    for index in (1..=count).take(shards.len() + 1) {
         let with: Vec<&str> = shards
             .iter()
             .filter(|(_, d)| d.shard.index == index)
@@ -166,5 +180,43 @@ mod tests {
             sizes[owners[0]] += 1;
         }
         assert!(sizes.iter().all(|&n| n > 60), "{sizes:?}");
+    }
+
+    fn data(index: u32, count: u32) -> ShardData {
+        ShardData {
+            shard: Shard { index, count },
+            wasmgate_version: "1".to_string(),
+            gate_digest: "d".to_string(),
+            merge_base: None,
+            paths: Vec::new(),
+            artifacts: Vec::new(),
+            refused: Vec::new(),
+            snippets: BTreeMap::new(),
+        }
+    }
+
+    /// A report's count is data: four billion shards are refused at once, never iterated.
+    #[test]
+    fn counts_and_indexes_from_reports_are_checked_before_use() {
+        let expected = Expected {
+            wasmgate_version: "1".to_string(),
+            gate_digest: "d".to_string(),
+            merge_base: None,
+        };
+        let hostile = vec![("a.json".to_string(), data(1, u32::MAX))];
+        let problem = gather(hostile, &expected).unwrap_err();
+        assert!(problem.contains("1 shard reports were given"), "{problem}");
+        let zero = vec![("a.json".to_string(), data(0, 1))];
+        assert!(
+            gather(zero, &expected)
+                .unwrap_err()
+                .contains("which no run writes")
+        );
+        let good = vec![
+            ("b.json".to_string(), data(2, 2)),
+            ("a.json".to_string(), data(1, 2)),
+        ];
+        let merged = gather(good, &expected).unwrap();
+        assert_eq!(merged[0].shard.index, 1);
     }
 }

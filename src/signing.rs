@@ -77,7 +77,11 @@ pub struct SignOptions {
 
 /// Signs a module.
 pub fn sign(options: &SignOptions) -> Result<String, Error> {
-    let key = keys::secret_key(&read(&options.secret_key, Kind::Key)?).map_err(|e| Error::Key {
+    let key = keys::secret_key(&untrusted::read_command_file(
+        &options.secret_key,
+        Kind::Key,
+    )?)
+    .map_err(|e| Error::Key {
         path: options.secret_key.display().to_string(),
         message: e.0,
     })?;
@@ -94,7 +98,7 @@ pub fn sign(options: &SignOptions) -> Result<String, Error> {
         }
         None => None,
     };
-    let module = read(&options.input, Kind::Artifact(MAX_MODULE))?;
+    let module = untrusted::read_command_file(&options.input, Kind::Artifact(MAX_MODULE))?;
     let signed = wasmsig::sign(&module, &key, key_id, options.detached.is_some()).map_err(|e| {
         Error::Signing {
             path: options.input.display().to_string(),
@@ -178,7 +182,7 @@ fn inspect_file(
             })
         })
         .collect::<Result<Vec<_>, Error>>()?;
-    let module = read(input, Kind::Artifact(MAX_MODULE))?;
+    let module = untrusted::read_command_file(input, Kind::Artifact(MAX_MODULE))?;
     let detached = detached_signature(input, &module, signature)?;
     let inspection = wasmsig::inspect(&module, detached.as_ref().map(|(_, b)| b.as_slice()), &keys);
     let text = describe(
@@ -197,7 +201,10 @@ pub fn detached_signature(
     explicit: Option<&Path>,
 ) -> Result<Option<(PathBuf, Vec<u8>)>, Error> {
     if let Some(path) = explicit {
-        return Ok(Some((path.to_path_buf(), read(path, Kind::Signature)?)));
+        return Ok(Some((
+            path.to_path_buf(),
+            untrusted::read_command_file(path, Kind::Signature)?,
+        )));
     }
     let embedded = wasmsig::format::sections(module)
         .ok()
@@ -310,15 +317,10 @@ fn describe(
 
 /// Reads a public key file.
 pub fn load_public(path: &Path) -> Result<ed25519_dalek::VerifyingKey, Error> {
-    keys::public_key(&read(path, Kind::Key)?).map_err(|e| Error::Key {
+    keys::public_key(&untrusted::read_command_file(path, Kind::Key)?).map_err(|e| Error::Key {
         path: path.display().to_string(),
         message: e.0,
     })
-}
-
-/// A file named on the command line, read through the one untrusted read path.
-fn read(path: &Path, kind: Kind) -> Result<Vec<u8>, Error> {
-    untrusted::read_named(path, kind).map_err(|refusal| untrusted::error(path, kind, refusal))
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {

@@ -321,6 +321,11 @@ fn repository_root() -> Option<PathBuf> {
     repo.workdir()?.canonicalize().ok()
 }
 
+/// [`read_named`], refused as the error of the command that named the file (exit 2).
+pub fn read_command_file(path: &Path, kind: Kind) -> Result<Vec<u8>, crate::diag::Error> {
+    read_named(path, kind).map_err(|refusal| error(path, kind, refusal))
+}
+
 /// A refusal as the error of a command that could not read `path` (exit 2).
 pub fn error(path: &Path, kind: Kind, refusal: Refusal) -> crate::diag::Error {
     let path = path.display().to_string();

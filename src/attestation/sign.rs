@@ -12,8 +12,7 @@ use crate::wasmsig::keys;
 
 /// The signing key at `path` (a wasmsign2 key file or PEM), read as a key file.
 pub fn signing_key(path: &Path) -> Result<SigningKey, Error> {
-    let bytes = untrusted::read_named(path, Kind::Key)
-        .map_err(|refusal| untrusted::error(path, Kind::Key, refusal))?;
+    let bytes = untrusted::read_command_file(path, Kind::Key)?;
     keys::secret_key(&bytes).map_err(|e| Error::Key {
         path: path.display().to_string(),
         message: e.0,

@@ -1,7 +1,5 @@
 //! `verify-attestation`: is a decision attestation ours, and does it say what is asked.
 
-use std::path::Path;
-
 use wasmgate::Error;
 use wasmgate::attestation::verify;
 use wasmgate::cli::{RequiredVerdict, VerifyAttestationArgs};
@@ -34,9 +32,7 @@ pub(super) fn verify(args: &VerifyAttestationArgs, out: &Out) -> Outcome {
 
 fn checked(args: &VerifyAttestationArgs) -> Result<(verify::Checked, String), Error> {
     let key = wasmgate::signing::load_public(&args.public_key)?;
-    let read = |path: &Path, kind: Kind| {
-        untrusted::read_named(path, kind).map_err(|refusal| untrusted::error(path, kind, refusal))
-    };
+    let read = untrusted::read_command_file;
     let text = read(&args.attestation, Kind::Attestation)?;
     let mut wanted = verify::Requirements {
         verdict: args.require_verdict.map(|v| match v {

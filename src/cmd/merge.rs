@@ -38,8 +38,7 @@ fn read(merge: &MergeArgs) -> Result<Vec<(String, ShardData)>, Error> {
     let mut shards = Vec::new();
     for path in &merge.reports {
         let name = path.display().to_string();
-        let bytes = untrusted::read_named(path, Kind::ShardReport)
-            .map_err(|refusal| untrusted::error(path, Kind::ShardReport, refusal))?;
+        let bytes = untrusted::read_command_file(path, Kind::ShardReport)?;
         let not_a_shard = |why: String| Error::ShardsMismatch {
             problem: format!("{name} {why}"),
         };

@@ -16,9 +16,7 @@ pub(super) fn run(args: &SbomArgs, out: &Out) -> Outcome {
 
 fn bind_sbom(args: &BindArgs) -> Result<String, Error> {
     let limit = wasmgate::config::Config::default().artifacts.max_size.0;
-    let read = |path: &std::path::Path, kind: Kind| {
-        untrusted::read_named(path, kind).map_err(|refusal| untrusted::error(path, kind, refusal))
-    };
+    let read = untrusted::read_command_file;
     let bytes = read(&args.artifact, Kind::Artifact(limit))?;
     let sbom = read(&args.sbom, Kind::Sbom)?;
     let display = args.artifact.display().to_string();

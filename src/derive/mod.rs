@@ -83,12 +83,6 @@ pub struct Inputs<'a> {
     pub manifests: Option<&'a crate::facts::manifests::ManifestFacts>,
 }
 
-/// Derives the figures of `artifacts` (sorted by path), all of the run's artifacts.
-pub fn derive(artifacts: &[ArtifactFacts], inputs: &Inputs<'_>) -> Result<Derived, Error> {
-    let per_artifact = per_artifact(artifacts, inputs)?;
-    repo_level(artifacts, per_artifact, inputs, &|_| true)
-}
-
 /// What each artifact's entry adds (accepted facts, delta, size history): all a shard
 /// derives, since it depends on nothing but the artifact and the merge-base.
 pub fn per_artifact(

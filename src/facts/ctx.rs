@@ -38,4 +38,18 @@ impl<'a> ArtifactCtx<'a> {
     pub fn section_list(&self) -> &[RawSection<'a>] {
         self.sections.as_deref().unwrap_or_default()
     }
+
+    /// SHA-256 of the bytes without the leading `signature` custom section, where wasmsig puts
+    /// it (what a signed artifact's SBOM may name); None when the artifact does not start
+    /// with one.
+    pub fn unsigned_sha256(&self) -> Option<String> {
+        let first = self.section_list().first()?;
+        if !first.is_custom(crate::wasmsig::format::SIGNATURE_SECTION) {
+            return None;
+        }
+        let mut hasher = Sha256::new();
+        hasher.update(self.bytes.get(..first.start)?);
+        hasher.update(self.bytes.get(first.end..)?);
+        Some(crate::wasmsig::keys::hex(&hasher.finalize()))
+    }
 }

@@ -175,22 +175,17 @@ fn offset_in(whole: &[u8], part: &[u8]) -> u64 {
     (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize) as u64
 }
 
-/// The signatures, each with how far before the match its payload starts.
-const SIGNATURES: &[(&[u8], usize, &str)] = &[
-    (b"GGUF", 0, "gguf"),
-    (b"TFL3", 4, "tflite"),
-    (b"{\"", 8, "safetensors"),
-    (b"\x08\x03\x12", 0, "onnx"),
-    (b"\x08\x04\x12", 0, "onnx"),
-    (b"\x08\x05\x12", 0, "onnx"),
-    (b"\x08\x06\x12", 0, "onnx"),
-    (b"\x08\x07\x12", 0, "onnx"),
-    (b"\x08\x08\x12", 0, "onnx"),
-    (b"\x08\x09\x12", 0, "onnx"),
-    (b"\x08\x0a\x12", 0, "onnx"),
-    (b"\x08\x0b\x12", 0, "onnx"),
-    (b"\x08\x0c\x12", 0, "onnx"),
-];
+/// The signatures, each with how far before the match its payload starts. ONNX has one per
+/// ir_version in use (3 to 12): field 1 with that value, then field 2 (the producer).
+static SIGNATURES: LazyLock<Vec<(Vec<u8>, usize, &'static str)>> = LazyLock::new(|| {
+    let mut signatures = vec![
+        (b"GGUF".to_vec(), 0, "gguf"),
+        (b"TFL3".to_vec(), 4, "tflite"),
+        (b"{\"".to_vec(), 8, "safetensors"),
+    ];
+    signatures.extend((3u8..=12).map(|version| (vec![0x08, version, 0x12], 0, "onnx")));
+    signatures
+});
 
 static MATCHER: LazyLock<Option<AhoCorasick>> =
     LazyLock::new(|| AhoCorasick::new(SIGNATURES.iter().map(|(bytes, _, _)| bytes)).ok());

@@ -151,21 +151,6 @@ pub fn collect(ctx: &ArtifactCtx<'_>, keys: &[KnownKey]) -> SignatureFacts {
         verified: inspection.verified_by_trusted(keys) && inspection.misplaced.is_empty(),
         signatures,
         trusted_keys: keys.iter().filter(|k| k.trusted).count(),
-        unsigned_sha256: unsigned_sha256(ctx),
+        unsigned_sha256: ctx.unsigned_sha256(),
     }
-}
-
-/// The digest of the bytes without the leading `signature` custom section, where wasmsig puts
-/// it; None when the artifact does not start with one.
-fn unsigned_sha256(ctx: &ArtifactCtx<'_>) -> Option<String> {
-    use sha2::Digest;
-    let sections = ctx.sections.as_ref().ok()?;
-    let first = sections.first()?;
-    if first.id != 0 || first.name != Some(wasmsig::format::SIGNATURE_SECTION) {
-        return None;
-    }
-    let mut hasher = sha2::Sha256::new();
-    hasher.update(ctx.bytes.get(..first.start)?);
-    hasher.update(ctx.bytes.get(first.end..)?);
-    Some(keys::hex(&hasher.finalize()))
 }

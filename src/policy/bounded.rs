@@ -156,9 +156,15 @@ fn range(from: i64, to: i64, step: i64, cap: u64, name: &str) -> anyhow::Result<
             "{name} would build {count} elements, more than the {cap} one call may under the policy time limit (a builtin cannot be interrupted, so it is bounded before it starts); raise [policy] timeout_ms or build less"
         );
     }
-    let signed = if to < from { -step } else { step };
-    let values = (0..count as i64)
-        .map(|i| Value::from(from + i * signed))
+    // In i128: `i * step` may pass i64 on the way (from i64::MIN by 2^62), the sum never does.
+    let signed = if to < from {
+        -i128::from(step)
+    } else {
+        i128::from(step)
+    };
+    let values = (0..count)
+        .filter_map(|i| i64::try_from(i128::from(from) + i as i128 * signed).ok())
+        .map(Value::from)
         .collect::<Vec<_>>();
     Ok(Value::from(values))
 }
@@ -209,6 +215,9 @@ mod tests {
         let error = range(1, 101, 1, 100, "r").unwrap_err().to_string();
         assert!(error.contains("101 elements, more than the 100"), "{error}");
         assert!(range(i64::MIN, i64::MAX, 1, 100, "r").is_err());
+        // Steps that would overflow i64 on the way still give OPA's elements.
+        let wide = range(i64::MIN, i64::MAX, 1 << 62, 100, "r").unwrap();
+        assert_eq!(numbers(&wide), [i64::MIN, i64::MIN + (1 << 62), 0, 1 << 62]);
         assert_eq!(max_elements(2_000), 1_000_000);
         assert_eq!(max_elements(1), FLOOR);
     }

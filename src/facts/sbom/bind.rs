@@ -26,7 +26,7 @@ pub fn bind(artifact: &ArtifactCtx<'_>, text: &[u8]) -> Result<(String, Bound), 
     let mut document: Value =
         serde_json::from_slice(text).map_err(|e| format!("it is not JSON: {e}"))?;
     let mut digests = vec![artifact.sha256.clone()];
-    if let Some(unsigned) = super::unsigned_digest(artifact)
+    if let Some(unsigned) = artifact.unsigned_sha256()
         && unsigned != artifact.sha256
     {
         digests.push(unsigned);

@@ -150,7 +150,7 @@ pub fn collect(ctx: &ArtifactCtx<'_>, options: &SbomOptions) -> Option<SbomFacts
     let (path, display, sha256) = (ctx.path, ctx.display, ctx.sha256.as_str());
     let file = locate(path, display, options)?;
     let shown = crate::discover::display_path(&file, &options.root);
-    let unsigned_sha256 = unsigned_digest(ctx).unwrap_or_else(|| sha256.to_string());
+    let unsigned_sha256 = ctx.unsigned_sha256().unwrap_or_else(|| sha256.to_string());
     let mut facts = SbomFacts {
         path: shown,
         binding: "none".to_string(),
@@ -217,20 +217,6 @@ fn read_json(path: &Path) -> Result<Value, String> {
     use crate::untrusted::{self, Kind};
     let text = untrusted::read(path, Kind::Sbom).map_err(|e| format!("cannot read: {e}"))?;
     serde_json::from_slice(&text).map_err(|e| format!("not JSON: {e}"))
-}
-
-/// SHA-256 of the module without its leading `signature` section, if it has one.
-pub(crate) fn unsigned_digest(ctx: &ArtifactCtx<'_>) -> Option<String> {
-    use sha2::{Digest, Sha256};
-    let bytes = ctx.bytes;
-    let first = ctx.section_list().first()?;
-    if !first.is_custom(crate::wasmsig::format::SIGNATURE_SECTION) {
-        return None;
-    }
-    let mut hasher = Sha256::new();
-    hasher.update(&bytes[..8]);
-    hasher.update(&bytes[first.end..]);
-    Some(crate::wasmsig::keys::hex(&hasher.finalize()))
 }
 
 /// `SHA-256`, `SHA256`, `sha-256`.
