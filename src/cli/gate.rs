@@ -15,6 +15,28 @@ pub struct GateArgs {
     #[arg(value_name = "PATHS")]
     pub paths: Vec<String>,
 
+    /// What decides: policies, manifests, the base.
+    #[command(flatten)]
+    pub decide: DecideArgs,
+
+    /// Skip gzip and brotli (their sizes are null): quick local and pre-commit runs.
+    #[arg(long)]
+    pub no_compress: bool,
+
+    /// Pre-commit mode: of PATHS, check the `.wasm` files; any other file (a policy, the
+    /// config) means checking all artifacts; nothing to check is a pass.
+    #[arg(long, hide = true)]
+    pub hook: bool,
+
+    /// Read artifacts reached through a symlink that leaves the repository root (refused by
+    /// default as `artifact-outside-root`: a PR could point one at any file on the runner).
+    #[arg(long)]
+    pub allow_outside_root: bool,
+}
+
+/// What decides a run besides its artifacts, shared by `check`, `facts` and `merge`.
+#[derive(Debug, Clone, Default, ClapArgs)]
+pub struct DecideArgs {
     /// A user policy file or directory of *.rego files (repeatable). Adds to [policy] paths.
     #[arg(long = "policy", short = 'p', value_name = "PATH")]
     pub policies: Vec<PathBuf>,
@@ -36,15 +58,6 @@ pub struct GateArgs {
     #[arg(long)]
     pub rego_v0: bool,
 
-    /// Skip gzip and brotli (their sizes are null): quick local and pre-commit runs.
-    #[arg(long)]
-    pub no_compress: bool,
-
-    /// Pre-commit mode: of PATHS, check the `.wasm` files; any other file (a policy, the
-    /// config) means checking all artifacts; nothing to check is a pass.
-    #[arg(long, hide = true)]
-    pub hook: bool,
-
     /// Compare against the merge-base of REF and HEAD [default: detected from
     /// WASMGATE_BASE, GITHUB_BASE_REF, GitLab merge request variables, the branch's upstream,
     /// or the remote's default branch].
@@ -59,11 +72,6 @@ pub struct GateArgs {
     /// known: a PR cannot loosen its own gate) or from the work tree (`head`).
     #[arg(long, value_enum, value_name = "FROM")]
     pub trust: Option<Trust>,
-
-    /// Read artifacts reached through a symlink that leaves the repository root (refused by
-    /// default as `artifact-outside-root`: a PR could point one at any file on the runner).
-    #[arg(long)]
-    pub allow_outside_root: bool,
 }
 
 /// How `check` and `merge` write their report.
@@ -99,16 +107,13 @@ impl BaselineArgs {
     pub fn gate(&self) -> GateArgs {
         GateArgs {
             paths: self.paths.clone(),
-            policies: Vec::new(),
-            manifests: Vec::new(),
-            namespaces: Vec::new(),
-            all_namespaces: false,
-            rego_v0: false,
+            decide: DecideArgs {
+                no_base: true,
+                trust: Some(Trust::Head),
+                ..DecideArgs::default()
+            },
             no_compress: self.no_compress,
             hook: false,
-            base: None,
-            no_base: true,
-            trust: Some(Trust::Head),
             allow_outside_root: false,
         }
     }

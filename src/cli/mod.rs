@@ -19,7 +19,7 @@ mod sign;
 mod test;
 
 pub use attest::{CheckArgs, RequiredVerdict, VerifyAttestationArgs};
-pub use gate::{BaselineArgs, GateArgs, ReportArgs};
+pub use gate::{BaselineArgs, DecideArgs, GateArgs, ReportArgs};
 use help::{BASELINE_EXAMPLES, CHECK_EXAMPLES, EXIT_STATUS, FACTS_EXAMPLES};
 pub use merge::MergeArgs;
 pub use misc::{CompletionsArgs, ExplainArgs, InitArgs};

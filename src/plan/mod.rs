@@ -78,7 +78,7 @@ pub struct CheckRequest {
 pub fn build(args: &GateArgs, config_path: Option<&Path>) -> Result<CheckRequest, Error> {
     let cwd = std::env::current_dir().map_err(Error::Cwd)?;
     let env = BaseEnv::from_process();
-    let request = match (&args.base, args.no_base) {
+    let request = match (&args.decide.base, args.decide.no_base) {
         (_, true) => BaseRequest::Off,
         (Some(reference), false) => BaseRequest::Explicit(reference),
         (None, false) => BaseRequest::Detect,
@@ -123,11 +123,11 @@ pub fn build(args: &GateArgs, config_path: Option<&Path>) -> Result<CheckRequest
     let mut at_base = GateReader::new(repo.as_ref(), merge_base);
     let base_location = locate_config(&mut at_base, &cwd, config_path, repo.as_ref())?;
     // Read once: it decides the trust mode and, when that is `base`, governs the run.
-    let base_config = match (merge_base, args.trust) {
+    let base_config = match (merge_base, args.decide.trust) {
         (Some(_), None) => Some(read_config(&mut at_base, &base_location, config_path)?),
         _ => None,
     };
-    let trust = match (merge_base, args.trust, &base_config) {
+    let trust = match (merge_base, args.decide.trust, &base_config) {
         (None, _, _) => Trust::Head,
         (Some(_), Some(trust), _) => trust,
         (Some(_), None, Some(config)) => config.config.git.trust,
@@ -190,7 +190,7 @@ pub fn build(args: &GateArgs, config_path: Option<&Path>) -> Result<CheckRequest
         }
     }
     let mut named_policies = Vec::new();
-    for path in &args.policies {
+    for path in &args.decide.policies {
         let location = reader.locate(&cwd.join(path));
         if let GatePath::Repo(relative) = &location {
             gate.push((relative.clone(), "policy"));
@@ -304,10 +304,10 @@ pub fn build(args: &GateArgs, config_path: Option<&Path>) -> Result<CheckRequest
     gate_problems.extend(at_merge_base.problems());
     gate_problems.sort();
     gate_problems.dedup();
-    let namespaces = if args.namespaces.is_empty() {
+    let namespaces = if args.decide.namespaces.is_empty() {
         settings.policy.namespaces.clone()
     } else {
-        args.namespaces.clone()
+        args.decide.namespaces.clone()
     };
     let mut data = serde_json::to_value(&settings.policy.data).unwrap_or_default();
     if let serde_json::Value::Object(map) = &mut data {
@@ -319,8 +319,8 @@ pub fn build(args: &GateArgs, config_path: Option<&Path>) -> Result<CheckRequest
     let policy = PolicyOptions {
         sources: policy_sources,
         namespaces,
-        all_namespaces: args.all_namespaces || settings.policy.all_namespaces,
-        rego_v0: args.rego_v0 || settings.policy.rego_v0,
+        all_namespaces: args.decide.all_namespaces || settings.policy.all_namespaces,
+        rego_v0: args.decide.rego_v0 || settings.policy.rego_v0,
         timeout_ms: settings.policy.timeout_ms,
         builtin: settings.policy.builtin,
         data,
@@ -353,6 +353,7 @@ pub fn build(args: &GateArgs, config_path: Option<&Path>) -> Result<CheckRequest
             .collect();
     }
     let manifests = args
+        .decide
         .manifests
         .iter()
         .map(|path| {
