@@ -92,37 +92,16 @@ fn the_go_opa_decides_every_library_test_the_same_way() {
         .filter(|name| name.ends_with(".rego") && !name.starts_with("ai_predictions"))
         .map(|name| format!("policies/{name}"))
         .collect();
-    let script = r#"
-import json, sys
-sys.path.insert(0, sys.argv[1])
-from opa_bindings import OpaEngine
-engine = OpaEngine()
-for name in json.loads(sys.argv[2]):
-    engine.add_policy(name, open(name).read())
-outcomes = []
-for package, name, _ in json.loads(sys.argv[3]):
-    try:
-        result = engine.eval_query("x := " + package + "." + name, {})
-        passed = bool(result) and result[0]["x"] is True
-        outcomes.append([package, name, "pass" if passed else "fail"])
-    except Exception as error:
-        outcomes.append([package, name, "fail" if "eval_builtin_error" in str(error) else "error: " + str(error)])
-print(json.dumps(outcomes))
-"#;
-    let output = std::process::Command::new("python3")
-        .current_dir(common::repo())
-        .args(["-c", script])
-        .arg(&opa)
-        .arg(serde_json::to_string(&files).unwrap())
-        .arg(serde_json::to_string(&ours).unwrap())
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let theirs: Vec<(String, String, String)> = serde_json::from_slice(&output.stdout).unwrap();
+    let tests: Vec<(String, String)> = ours
+        .iter()
+        .map(|(package, name, _)| (package.clone(), name.clone()))
+        .collect();
+    let theirs: Vec<(String, String, String)> =
+        common::opa_test_outcomes(&opa, &common::repo(), &files, &tests)
+            .into_iter()
+            .zip(tests)
+            .map(|(outcome, (package, name))| (package, name, outcome))
+            .collect();
     let differ: Vec<_> = ours
         .iter()
         .zip(&theirs)

@@ -107,6 +107,10 @@ fn evaluate_in(
                 .collect::<Vec<_>>()
         },
         || {
+            // A shard evaluates no whole-document package: no engine is cloned for none.
+            if whole.is_empty() {
+                return Ok(Vec::new());
+            }
             let mut engine = policies.engine.clone();
             add_cost_risk(&mut engine, &input)?;
             engine.set_input(input.clone());

@@ -247,3 +247,48 @@ pub fn finding<'a>(
         .find(|f| f.code == code)
         .unwrap_or_else(|| panic!("no `{code}` finding in {report:#?}"))
 }
+
+/// What `opa test` decides for each `(package, test)` when the Go OPA (the PyPI bindings at
+/// `opa`) loads `files` from `dir`: `pass`, `fail`, `skip` (`todo_`) or `error: …`. The
+/// bindings evaluate with strict builtin errors; `opa test` does not, so there a builtin error
+/// leaves the test undefined, which is a failure (open-policy-agent/opa#6816).
+pub fn opa_test_outcomes(
+    opa: &std::ffi::OsStr,
+    dir: &Path,
+    files: &[String],
+    tests: &[(String, String)],
+) -> Vec<String> {
+    let script = r#"
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from opa_bindings import OpaEngine
+engine = OpaEngine()
+for name in json.loads(sys.argv[2]):
+    engine.add_policy(name, open(name).read())
+outcomes = []
+for package, name in json.loads(sys.argv[3]):
+    if name.startswith("todo_"):
+        outcomes.append("skip")
+        continue
+    try:
+        result = engine.eval_query("x := " + package + "." + name, {})
+        outcomes.append("pass" if bool(result) and result[0]["x"] is True else "fail")
+    except Exception as error:
+        outcomes.append("fail" if "eval_builtin_error" in str(error) else "error: " + str(error))
+print(json.dumps(outcomes))
+"#;
+    let output = std::process::Command::new("python3")
+        .current_dir(dir)
+        .args(["-c", script])
+        .arg(opa)
+        .arg(serde_json::to_string(files).unwrap())
+        .arg(serde_json::to_string(tests).unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
